@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SchemaCompatibilityTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"ChangeLogRecord", "ObjectKey"})
+  @ValueSource(strings = {"ChangeLogRecord", "ObjectKey", "WatcherStateRecord"})
   void currentSchemaIsTheNewestFrozenVersion(String name) throws IOException {
     List<Schema> frozen = frozenVersions(name);
     Schema newest = frozen.get(frozen.size() - 1);
@@ -40,7 +40,7 @@ class SchemaCompatibilityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ChangeLogRecord", "ObjectKey"})
+  @ValueSource(strings = {"ChangeLogRecord", "ObjectKey", "WatcherStateRecord"})
   void everyVersionReadsDataOfEveryEarlierVersion(String name) throws IOException {
     List<Schema> versions = new ArrayList<>(frozenVersions(name));
     versions.add(current(name));
