@@ -1,0 +1,73 @@
+package io.hindsight.watcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Layers configuration: the definition's defaults, then a properties file, then the environment
+ * ({@code HINDSIGHT_} + the key in upper snake case: {@code watcher.cluster-name} is {@code
+ * HINDSIGHT_WATCHER_CLUSTER_NAME}), then {@code key=value} overrides (flags). Later wins.
+ */
+final class ConfigSources {
+  private ConfigSources() {}
+
+  static Map<String, String> resolve(
+      Set<String> knownKeys, Path file, Map<String, String> environment, List<String> overrides) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (file != null) {
+      values.putAll(readFile(file, knownKeys));
+    }
+    for (String key : knownKeys) {
+      String value = environment.get(environmentName(key));
+      if (value != null) {
+        values.put(key, value);
+      }
+    }
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(
+            "'" + override + "' is not key=value: write e.g. watcher.cluster-name=prod");
+      }
+      String key = override.substring(0, eq).trim();
+      requireKnown(key, knownKeys, "the command line");
+      values.put(key, override.substring(eq + 1).trim());
+    }
+    return values;
+  }
+
+  static String environmentName(String key) {
+    return "HINDSIGHT_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  private static Map<String, String> readFile(Path file, Set<String> knownKeys) {
+    Properties props = new Properties();
+    try (Reader in = Files.newBufferedReader(file)) {
+      props.load(in);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String key : props.stringPropertyNames()) {
+      requireKnown(key, knownKeys, file.toString());
+      values.put(key, props.getProperty(key).trim());
+    }
+    return values;
+  }
+
+  private static void requireKnown(String key, Set<String> knownKeys, String where) {
+    if (!knownKeys.contains(key)) {
+      throw new ConfigException(
+          "unknown configuration key '" + key + "' in " + where + "; known keys: " + knownKeys);
+    }
+  }
+}

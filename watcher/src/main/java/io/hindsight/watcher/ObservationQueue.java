@@ -1,0 +1,67 @@
+package io.hindsight.watcher;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one queue between informer callbacks and the publisher. Stamping and enqueuing happen under
+ * one lock, so the queue is ordered by observation time: when the publisher takes an observation
+ * stamped T, everything observed before T is already behind it. Bounded, so a stalled broker slows
+ * the informers down instead of filling the heap.
+ */
+final class ObservationQueue {
+  private final BlockingQueue<Observation.Stamped> queue;
+  private final Clock clock;
+  private Instant last = Instant.EPOCH;
+
+  ObservationQueue(int capacity, Clock clock) {
+    this.queue = new LinkedBlockingQueue<>(capacity);
+    this.clock = clock;
+  }
+
+  /** Stamps and enqueues; waits while the queue is full. */
+  void put(Observation observation) {
+    while (!tryPut(observation)) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while queueing an observation", e);
+      }
+    }
+  }
+
+  /**
+   * Stamps and enqueues unless the queue is full; never blocks. Stamping and enqueuing share one
+   * lock, so queue order is stamp order.
+   */
+  boolean tryPut(Observation observation) {
+    synchronized (this) {
+      Instant now = clock.instant();
+      Instant at = now.isAfter(last) ? now : last.plusNanos(1000);
+      if (!queue.offer(new Observation.Stamped(at, observation))) {
+        return false;
+      }
+      last = at;
+      return true;
+    }
+  }
+
+  /** Waits up to {@code maxWaitMs} for a first observation, then takes what else is there. */
+  int drain(List<Observation.Stamped> into, int max, long maxWaitMs) throws InterruptedException {
+    Observation.Stamped first = queue.poll(maxWaitMs, TimeUnit.MILLISECONDS);
+    if (first == null) {
+      return 0;
+    }
+    into.add(first);
+    return 1 + queue.drainTo(into, max - 1);
+  }
+
+  int size() {
+    return queue.size();
+  }
+}

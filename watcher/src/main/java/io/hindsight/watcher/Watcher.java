@@ -1,0 +1,446 @@
+package io.hindsight.watcher;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.hindsight.schemas.Topics;
+import io.hindsight.schemas.avro.ChangeLogRecord;
+import io.hindsight.schemas.avro.ObjectKey;
+import io.hindsight.schemas.avro.WatcherStateRecord;
+import io.hindsight.schemas.sealing.SealingKeys;
+import io.hindsight.schemas.sealing.SecretSealer;
+import io.hindsight.serde.AvroSerializer;
+import io.hindsight.serde.SchemaRegistryClient;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running watcher: wires discovery, informers, the observation queue and the publisher, and
+ * owns their life. {@link #failure()} completes when a part has died for good; the caller then
+ * exits non-zero.
+ */
+public final class Watcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
+  private static final String CRD_GROUP = "apiextensions.k8s.io";
+
+  private final WatcherConfig config;
+  private final Clock clock = Clock.systemUTC();
+  private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ScheduledExecutorService timers =
+      Executors.newScheduledThreadPool(
+          1,
+          r -> {
+            Thread t = new Thread(r, "hindsight-watcher-timers");
+            t.setDaemon(true);
+            return t;
+          });
+  private final WatcherMetrics metrics = new WatcherMetrics();
+  private final ObservationQueue queue = new ObservationQueue(50_000, clock);
+  private final String runId = UUID.randomUUID().toString();
+
+  private KafkaProducer<byte[], byte[]> producer;
+  private WatcherStateStore stateStore;
+  private KubernetesClient client;
+  private InformerSet informers;
+  private ResourceDiscovery discovery;
+  private ChangePublisher publisher;
+  private Thread publisherThread;
+  private HttpEndpoints http;
+  private ScheduledFuture<?> pendingDiscovery;
+
+  private Watcher(WatcherConfig config) {
+    this.config = config;
+  }
+
+  /** Starts watching; returns once every part runs (the initial lists go on in the background). */
+  public static Watcher start(WatcherConfig config) {
+    Watcher watcher = new Watcher(config);
+    try {
+      watcher.startParts();
+      return watcher;
+    } catch (RuntimeException e) {
+      watcher.close();
+      throw e;
+    }
+  }
+
+  private void startParts() {
+    LOG.info("watcher {} starting with configuration:{}", runId, config.describe());
+    SecretSealer sealer =
+        new SecretSealer(SealingKeys.load(config.sealingKeyFile(), config.generateSealingKey()));
+    SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
+    prepareSubjects(registry);
+
+    int partitions;
+    try (Admin admin = Admin.create(adminProps())) {
+      partitions = KafkaTopics.ensure(admin, config.topicPartitions(), config.replicationFactor());
+    }
+    producer =
+        new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+    producer.initTransactions(); // fences any earlier instance for this cluster
+
+    stateStore = new WatcherStateStore(config.bootstrapServers(), registry, config.clusterName());
+    WatcherStateStore.Loaded loaded = stateStore.load();
+
+    RelistDetector relists = new RelistDetector(clock);
+    client = kubernetesClient(relists);
+    ResourceFilter filter = ResourceFilter.of(config);
+    discovery = new ResourceDiscovery(client, filter);
+    List<ResourceType> all = discoverOrExplain();
+    informers =
+        new InformerSet(
+            client,
+            filter,
+            queue,
+            relists,
+            config.resyncInterval().toMillis(),
+            config.clusterName(),
+            clock,
+            (type, cause) ->
+                fail(
+                    new IllegalStateException(
+                        "informer of " + type + " stopped for good: " + cause, cause)));
+
+    publisher =
+        new ChangePublisher(
+            queue,
+            informers,
+            loaded.known(),
+            loaded.lastCompleteThrough(),
+            stateStore,
+            new EnvelopeFactory(config.clusterName(), runId, sealer),
+            producer,
+            new AvroSerializer<ObjectKey>(registry, true),
+            new AvroSerializer<ChangeLogRecord>(registry, false),
+            new AvroSerializer<WatcherStateRecord>(registry, false),
+            metrics,
+            config.clusterName(),
+            runId,
+            partitions,
+            config.transactionMax().toMillis(),
+            config.failOnBadObject(),
+            this::fail);
+    publisherThread = new Thread(publisher, "hindsight-publisher");
+    publisherThread.start();
+    registerGauges();
+
+    Set<String> served = new HashSet<>();
+    for (ResourceType type : all) {
+      served.add(ObjectKeys.typePrefix(type));
+      if (filter.records(type)) {
+        startInformer(type, null);
+      }
+    }
+    long tickMs = config.heartbeatInterval().toMillis();
+    timers.scheduleAtFixedRate(
+        () -> queue.tryPut(new Observation.Tick()), tickMs, tickMs, TimeUnit.MILLISECONDS);
+    long discoveryMs = config.discoveryInterval().toMillis();
+    timers.scheduleWithFixedDelay(
+        this::rediscover, discoveryMs, discoveryMs, TimeUnit.MILLISECONDS);
+    Thread startup =
+        new Thread(() -> finishStartup(loaded, served, filter), "hindsight-watcher-startup");
+    startup.setDaemon(true);
+    startup.start();
+
+    if (config.httpPort() >= 0) {
+      http =
+          new HttpEndpoints(
+              "0.0.0.0", config.httpPort(), metrics.registry, () -> !failure.isDone(), this::ready);
+      LOG.info("metrics and health on port {}", http.port());
+    }
+  }
+
+  /**
+   * Once every initial list is delivered: objects recorded earlier that no longer exist were
+   * deleted while nobody watched; then the start-up gap closes and heartbeats may advance.
+   */
+  private void finishStartup(
+      WatcherStateStore.Loaded loaded, Set<String> served, ResourceFilter filter) {
+    long deadline = System.nanoTime() + config.syncTimeout().toNanos();
+    while (!informers.allDelivered()) {
+      if (failure.isDone() || closed.get()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        fail(
+            new IllegalStateException(
+                "the initial list of every resource type did not finish within "
+                    + config.syncTimeout()
+                    + " ("
+                    + WatcherConfig.SYNC_TIMEOUT_MS
+                    + ")"));
+        return;
+      }
+      informers.check(clock.instant(), new java.util.ArrayList<>());
+      sleep(50);
+    }
+    for (TrackedInformer t : informers.all()) {
+      queue.put(
+          new Observation.Reconcile(
+              ObjectKeys.typePrefix(t.type), informers.liveKeys(t), filter::records));
+    }
+    // types recorded earlier that the server no longer serves (a CRD deleted while down)
+    Set<String> gonePrefixes = new HashSet<>();
+    for (String key : loaded.knownKeysSnapshot()) {
+      String prefix = key.substring(0, key.indexOf('/', key.indexOf('/') + 1) + 1);
+      if (!served.contains(prefix)) {
+        gonePrefixes.add(prefix);
+      }
+    }
+    for (String prefix : gonePrefixes) {
+      queue.put(new Observation.Reconcile(prefix, Set.of(), filter::records));
+    }
+    Instant from = loaded.lastCompleteThrough().orElse(null);
+    queue.put(new Observation.CloseGap("*", from, "WATCHER_START", publisher::startupDone));
+    LOG.info("initial lists delivered; {} resource types watched", informers.all().size());
+  }
+
+  private void startInformer(ResourceType type, String gapReason) {
+    TrackedInformer tracked = informers.start(type, gapReason);
+    if (type.group().equals(CRD_GROUP) && type.plural().equals("customresourcedefinitions")) {
+      tracked.informer.addEventHandler(new RediscoverOnChange());
+    }
+  }
+
+  /** CRDs appearing, changing (established) or going trigger a rediscovery soon. */
+  private final class RediscoverOnChange
+      implements ResourceEventHandler<GenericKubernetesResource> {
+    @Override
+    public void onAdd(GenericKubernetesResource obj) {
+      soon();
+    }
+
+    @Override
+    public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+      soon();
+    }
+
+    @Override
+    public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+      soon();
+    }
+  }
+
+  private synchronized void soon() {
+    if (closed.get() || (pendingDiscovery != null && !pendingDiscovery.isDone())) {
+      return;
+    }
+    pendingDiscovery = timers.schedule(this::rediscover, 1, TimeUnit.SECONDS);
+  }
+
+  private void rediscover() {
+    if (closed.get() || publisher == null) {
+      return;
+    }
+    List<ResourceType> types;
+    try {
+      types = discovery.discover();
+    } catch (KubernetesClientException e) {
+      LOG.warn("rediscovery failed, keeping the current informers: {}", e.getMessage());
+      return;
+    }
+    Map<String, ResourceType> now = new HashMap<>();
+    types.forEach(t -> now.put(t.id(), t));
+    for (ResourceType type : types) {
+      if (!informers.runningIds().contains(type.id())) {
+        LOG.info("new resource type {}: starting to record it", type);
+        startInformer(type, "NEW_TYPE " + type.id());
+      }
+    }
+    for (String id : informers.runningIds()) {
+      if (!now.containsKey(id)) {
+        TrackedInformer gone =
+            informers.all().stream().filter(t -> t.type.id().equals(id)).findFirst().orElse(null);
+        informers.stop(id);
+        if (gone != null) {
+          LOG.info("resource type {} is no longer served: recording its objects as deleted", id);
+          queue.put(
+              new Observation.Reconcile(
+                  ObjectKeys.typePrefix(gone.type), Set.of(), ResourceFilter.of(config)::records));
+        }
+      }
+    }
+  }
+
+  private List<ResourceType> discoverOrExplain() {
+    try {
+      return discovery.discoverAll();
+    } catch (KubernetesClientException e) {
+      throw new IllegalStateException(
+          "cannot reach the Kubernetes API server at "
+              + client.getMasterUrl()
+              + " ("
+              + e.getMessage()
+              + "); check "
+              + WatcherConfig.KUBECONFIG
+              + " and "
+              + WatcherConfig.CONTEXT,
+          e);
+    }
+  }
+
+  private KubernetesClient kubernetesClient(RelistDetector relists) {
+    Config kube;
+    String context = config.context().isEmpty() ? null : config.context();
+    if (config.kubeconfig().isEmpty()) {
+      kube = Config.autoConfigure(context);
+    } else {
+      Path path = Path.of(config.kubeconfig());
+      if (!Files.isReadable(path)) {
+        throw new IllegalArgumentException(
+            WatcherConfig.KUBECONFIG + "=" + path + ": no readable file there");
+      }
+      kube = Config.fromKubeconfig(context, new File(config.kubeconfig()));
+    }
+    kube.setRequestTimeout(30_000);
+    return new KubernetesClientBuilder()
+        .withConfig(kube)
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("hindsight-relist", relists))
+        .build();
+  }
+
+  private void prepareSubjects(SchemaRegistryClient registry) {
+    for (String topic : List.of(Topics.CHANGES, Topics.WATCHER_STATE)) {
+      registry.register(topic + "-key", ObjectKey.getClassSchema());
+      registry.setCompatibility(topic + "-key", "BACKWARD_TRANSITIVE");
+    }
+    registry.register(Topics.CHANGES + "-value", ChangeLogRecord.getClassSchema());
+    registry.setCompatibility(Topics.CHANGES + "-value", "BACKWARD_TRANSITIVE");
+    registry.register(Topics.WATCHER_STATE + "-value", WatcherStateRecord.getClassSchema());
+    registry.setCompatibility(Topics.WATCHER_STATE + "-value", "BACKWARD_TRANSITIVE");
+  }
+
+  private Map<String, Object> adminProps() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    return props;
+  }
+
+  private Map<String, Object> producerProps() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "hindsight-watcher-" + config.clusterName());
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+    return props;
+  }
+
+  private void registerGauges() {
+    metrics.gauge(
+        "hindsight_watcher_queue_size", "Observations waiting for the publisher", queue::size);
+    metrics.gauge(
+        "hindsight_watcher_known_objects",
+        "Objects the watcher has recorded as existing",
+        () -> publisher.knownObjects());
+    metrics.gauge(
+        "hindsight_watcher_lag_seconds",
+        "Now minus the complete-through watermark",
+        () -> {
+          Instant through = publisher.completeThrough();
+          return through == null
+              ? Double.NaN
+              : Duration.between(through, clock.instant()).toMillis() / 1000.0;
+        });
+    metrics.gauge("hindsight_watcher_informers", "Informers running", () -> informers.all().size());
+  }
+
+  /** Ready when every informer has synced and watches, and the start-up gap is recorded. */
+  public boolean ready() {
+    return publisher != null && publisher.ready() && !failure.isDone();
+  }
+
+  /** The watermark of the last heartbeat that every informer was watching for. */
+  public Optional<Instant> completeThrough() {
+    return Optional.ofNullable(publisher == null ? null : publisher.completeThrough());
+  }
+
+  /** Completes with the cause when a part of the watcher has died for good. */
+  public CompletableFuture<Throwable> failure() {
+    return failure;
+  }
+
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  private void fail(Throwable cause) {
+    if (failure.complete(cause)) {
+      LOG.error("watcher failed: {}", cause.getMessage(), cause);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops informers, lets the publisher finish its transaction, and closes every client. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    timers.shutdownNow();
+    if (informers != null) {
+      informers.close();
+    }
+    if (publisher != null) {
+      publisher.stop();
+      try {
+        publisherThread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (http != null) {
+      http.close();
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+    if (stateStore != null) {
+      stateStore.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.hindsight.watcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the watcher until stopped. Usage: {@code WatcherMain [--config FILE] [key=value ...]}.
+ *
+ * <p>Exit codes: 0 stopped by a signal; 2 bad configuration; 3 could not start (a server
+ * unreachable, a port in use); 4 a part died while running (an informer stopped for good, Kafka
+ * fenced or refused the watcher, a bad object under {@code watcher.on-bad-object=fail}).
+ */
+public final class WatcherMain {
+  private static final Logger LOG = LoggerFactory.getLogger(WatcherMain.class);
+  static final int EXIT_CONFIG = 2;
+  static final int EXIT_START = 3;
+  static final int EXIT_FAILED = 4;
+
+  private WatcherMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    WatcherConfig config;
+    try {
+      config = parse(args);
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("hindsight watcher: bad configuration: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    Watcher watcher;
+    try {
+      watcher = Watcher.start(config);
+    } catch (RuntimeException e) {
+      System.err.println("hindsight watcher: cannot start: " + e.getMessage());
+      LOG.debug("start failed", e);
+      return EXIT_START;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              watcher.close();
+              stopped.countDown();
+            },
+            "hindsight-watcher-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Throwable cause = watcher.failure().join();
+    System.err.println("hindsight watcher: stopped: " + cause.getMessage());
+    return EXIT_FAILED;
+  }
+
+  static WatcherConfig parse(String[] args) {
+    Path file = null;
+    List<String> overrides = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config")) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("--config needs a file");
+        }
+        file = Path.of(args[++i]);
+      } else {
+        overrides.add(args[i]);
+      }
+    }
+    return new WatcherConfig(
+        ConfigSources.resolve(WatcherConfig.DEFINITION.names(), file, System.getenv(), overrides));
+  }
+}
