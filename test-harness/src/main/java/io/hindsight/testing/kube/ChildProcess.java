@@ -1,0 +1,141 @@
+package io.hindsight.testing.kube;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One server process (etcd, kube-apiserver, …) whose output is appended to a log file. */
+final class ChildProcess {
+  private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+
+  private final String name;
+  private final List<String> command;
+  private final Path log;
+  private final Duration grace;
+  private Process process;
+
+  private ChildProcess(String name, List<String> command, Path log, Duration grace) {
+    this.name = name;
+    this.command = List.copyOf(command);
+    this.log = log;
+    this.grace = grace;
+  }
+
+  /**
+   * Starts {@code command}, appending stdout and stderr to {@code log}; {@link #stop()} gives it
+   * {@code grace} between SIGTERM and SIGKILL.
+   */
+  static ChildProcess start(String name, List<String> command, Path log, Duration grace) {
+    ChildProcess child = new ChildProcess(name, command, log, grace);
+    child.start();
+    return child;
+  }
+
+  /** Starts the same command again (after {@link #stop()}). */
+  synchronized void start() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException(name + " is running already");
+    }
+    try {
+      Files.createDirectories(log.getParent());
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+    }
+    LOG.debug("{} started, pid {}, log {}", name, process.pid(), log);
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period; returns when the process is gone. */
+  synchronized void stop() {
+    Process p = process;
+    if (p == null) {
+      return;
+    }
+    try {
+      p.destroy();
+      if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.debug("{} (pid {}) still running {} after SIGTERM; killing it", name, p.pid(), grace);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    LOG.debug("{} stopped", name);
+  }
+
+  synchronized boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Fails with the end of the log when the process has exited. */
+  void checkAlive() {
+    if (!isAlive()) {
+      throw new IllegalStateException(
+          name + " exited with status " + process.exitValue() + "; " + logTail());
+    }
+  }
+
+  synchronized long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
+  /** Resident set size from /proc, in KiB; -1 where unknown. */
+  long rssKiB() {
+    long pid = pid();
+    if (pid < 0) {
+      return -1;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux, or already gone
+    }
+    return -1;
+  }
+
+  String name() {
+    return name;
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** "last lines of LOG:" followed by the last 40 lines, for exception messages. */
+  String logTail() {
+    return "last lines of " + log + ":\n" + tail(log, 40);
+  }
+
+  static String tail(Path file, int lines) {
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+      long length = in.length();
+      int size = (int) Math.min(length, 16 * 1024);
+      byte[] bytes = new byte[size];
+      in.seek(length - size);
+      in.readFully(bytes);
+      List<String> all = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e + ")";
+    }
+  }
+}
