@@ -94,6 +94,8 @@ public final class Watcher implements AutoCloseable {
 
   private void startParts() {
     LOG.info("watcher {} starting with configuration:{}", runId, config.describe());
+    RelistDetector relists = new RelistDetector(clock);
+    client = kubernetesClient(relists); // no network yet: a bad kubeconfig fails first
     SecretSealer sealer =
         new SecretSealer(SealingKeys.load(config.sealingKeyFile(), config.generateSealingKey()));
     SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
@@ -110,8 +112,6 @@ public final class Watcher implements AutoCloseable {
     stateStore = new WatcherStateStore(config.bootstrapServers(), registry, config.clusterName());
     WatcherStateStore.Loaded loaded = stateStore.load();
 
-    RelistDetector relists = new RelistDetector(clock);
-    client = kubernetesClient(relists);
     ResourceFilter filter = ResourceFilter.of(config);
     discovery = new ResourceDiscovery(client, filter);
     List<ResourceType> all = discoverOrExplain();

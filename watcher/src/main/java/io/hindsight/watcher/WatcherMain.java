@@ -24,22 +24,22 @@ public final class WatcherMain {
   private WatcherMain() {}
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(run(args, System.err));
   }
 
-  static int run(String[] args) {
+  static int run(String[] args, java.io.PrintStream err) {
     WatcherConfig config;
     try {
       config = parse(args);
     } catch (ConfigException | IllegalArgumentException e) {
-      System.err.println("hindsight watcher: bad configuration: " + e.getMessage());
+      err.println("hindsight watcher: bad configuration: " + e.getMessage());
       return EXIT_CONFIG;
     }
     Watcher watcher;
     try {
       watcher = Watcher.start(config);
     } catch (RuntimeException e) {
-      System.err.println("hindsight watcher: cannot start: " + e.getMessage());
+      err.println("hindsight watcher: cannot start: " + e.getMessage());
       LOG.debug("start failed", e);
       return EXIT_START;
     }
@@ -53,7 +53,7 @@ public final class WatcherMain {
             "hindsight-watcher-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Throwable cause = watcher.failure().join();
-    System.err.println("hindsight watcher: stopped: " + cause.getMessage());
+    err.println("hindsight watcher: stopped: " + cause.getMessage());
     return EXIT_FAILED;
   }
 
