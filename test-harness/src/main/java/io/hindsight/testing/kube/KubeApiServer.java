@@ -110,15 +110,14 @@ public final class KubeApiServer implements AutoCloseable {
     }
     LOG.info(
         "kube-apiserver {} ready at {} in {} ms (etcd {}, state {}); RSS etcd {} MiB,"
-            + " kube-apiserver {} MiB, kube-controller-manager {} MiB",
+            + " kube-apiserver {} MiB",
         KubeBinaries.VERSION,
         server.url(),
         (System.nanoTime() - t0) / 1_000_000,
         server.etcdUrl(),
         dir,
         server.etcd.rssKiB() / 1024,
-        server.apiServer.rssKiB() / 1024,
-        server.controllerManager.rssKiB() / 1024);
+        server.apiServer.rssKiB() / 1024);
     return server;
   }
 

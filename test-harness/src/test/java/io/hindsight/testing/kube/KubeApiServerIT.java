@@ -119,7 +119,7 @@ class KubeApiServerIT {
         .edit(c -> new ConfigMapBuilder(c).addToData("k", "2").build());
 
     // control: before compaction, a watch from that version replays the update
-    WatchOutcome replay = watchFrom(client, ns, before);
+    WatchOutcome replay = watchFrom(client, ns, "watched", before);
     await().atMost(TIMEOUT).until(() -> !replay.events().isEmpty());
     replay.watch().close();
     assertThat(replay.events()).containsExactly(Watcher.Action.MODIFIED);
@@ -127,7 +127,7 @@ class KubeApiServerIT {
     long revision = kube.compactEtcd();
     assertThat(revision).isGreaterThan(Long.parseLong(before));
 
-    WatchOutcome expired = watchFrom(client, ns, before);
+    WatchOutcome expired = watchFrom(client, ns, "watched", before);
     assertThat(expired.closed())
         .succeedsWithin(TIMEOUT)
         .satisfies(
@@ -212,13 +212,15 @@ class KubeApiServerIT {
   private record WatchOutcome(
       Watch watch, List<Watcher.Action> events, CompletableFuture<WatcherException> closed) {}
 
-  private static WatchOutcome watchFrom(KubernetesClient client, String ns, String version) {
+  private static WatchOutcome watchFrom(
+      KubernetesClient client, String ns, String name, String version) {
     List<Watcher.Action> events = new CopyOnWriteArrayList<>();
     CompletableFuture<WatcherException> closed = new CompletableFuture<>();
     Watch watch =
         client
             .configMaps()
             .inNamespace(ns)
+            .withName(name) // one object: the controller-manager adds kube-root-ca.crt meanwhile
             .withResourceVersion(version)
             .watch(
                 new Watcher<>() {
