@@ -13,6 +13,7 @@ import io.hindsight.schemas.avro.WatchGap;
 import io.hindsight.schemas.avro.WatcherProgress;
 import io.hindsight.schemas.avro.WatcherStateRecord;
 import io.hindsight.serde.AvroSerializer;
+import io.hindsight.serde.SchemaRegistryException;
 import io.hindsight.watcher.Observation.CloseGap;
 import io.hindsight.watcher.Observation.ObjectEvent;
 import io.hindsight.watcher.Observation.Reconcile;
@@ -156,6 +157,18 @@ final class ChangePublisher implements Runnable {
       } catch (BadObjectException e) {
         onFatal.accept(e);
         return;
+      } catch (SchemaRegistryException e) {
+        if (!e.retriable()) {
+          onFatal.accept(e);
+          return;
+        }
+        metrics.errors.inc();
+        LOG.warn("schema registry unavailable, retrying in {} ms: {}", backoffMs, e.getMessage());
+        abortQuietly();
+        if (!pause(backoffMs)) {
+          return;
+        }
+        backoffMs = Math.min(backoffMs * 2, 10_000);
       } catch (KafkaException | IllegalStateException e) {
         metrics.errors.inc();
         LOG.warn(
@@ -180,6 +193,14 @@ final class ChangePublisher implements Runnable {
         onFatal.accept(e);
         return;
       }
+    }
+  }
+
+  private void abortQuietly() {
+    try {
+      producer.abortTransaction();
+    } catch (RuntimeException e) {
+      LOG.debug("abort failed", e);
     }
   }
 

@@ -124,14 +124,9 @@ final class InformerSet implements AutoCloseable {
    * again). Returns whether every informer is healthy.
    */
   boolean check(Instant now, List<TrackedInformer> gapsToClose) {
+    markDelivered();
     boolean healthy = true;
     for (TrackedInformer t : running.values()) {
-      if (!t.delivered
-          && t.started.isDone()
-          && !t.started.isCompletedExceptionally()
-          && t.handler.adds() >= t.informer.getStore().list().size()) {
-        t.delivered = true;
-      }
       boolean watching = t.delivered && t.informer.isWatching();
       if (watching && t.gapFrom == null && !t.gapClosing) {
         t.lastSeenWatching = now;
@@ -145,9 +140,30 @@ final class InformerSet implements AutoCloseable {
     return healthy;
   }
 
+  /**
+   * Marks informers whose initial list has reached the handler in full: the list has completed and
+   * the handler has seen at least as many adds as the store holds. Safe from any thread.
+   */
+  void markDelivered() {
+    for (TrackedInformer t : running.values()) {
+      if (!t.delivered
+          && t.started.isDone()
+          && !t.started.isCompletedExceptionally()
+          && t.handler.adds() >= t.informer.getStore().list().size()) {
+        t.delivered = true;
+      }
+    }
+  }
+
   /** Whether every informer has delivered its initial list (ignoring gaps). */
   boolean allDelivered() {
+    markDelivered();
     return running.values().stream().allMatch(t -> t.delivered);
+  }
+
+  /** Whether a running informer records objects under {@code keyPrefix} (group/Kind/). */
+  boolean records(String keyPrefix) {
+    return running.values().stream().anyMatch(t -> ObjectKeys.typePrefix(t.type).equals(keyPrefix));
   }
 
   /** The compact keys of every object the informer of {@code type} holds now. */

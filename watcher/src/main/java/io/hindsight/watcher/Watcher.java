@@ -199,7 +199,6 @@ public final class Watcher implements AutoCloseable {
                     + ")"));
         return;
       }
-      informers.check(clock.instant(), new java.util.ArrayList<>());
       sleep(50);
     }
     for (TrackedInformer t : informers.all()) {
@@ -280,7 +279,8 @@ public final class Watcher implements AutoCloseable {
         TrackedInformer gone =
             informers.all().stream().filter(t -> t.type.id().equals(id)).findFirst().orElse(null);
         informers.stop(id);
-        if (gone != null) {
+        // a new preferred version of the same kind is the same objects, not deletions
+        if (gone != null && !informers.records(ObjectKeys.typePrefix(gone.type))) {
           LOG.info("resource type {} is no longer served: recording its objects as deleted", id);
           queue.put(
               new Observation.Reconcile(

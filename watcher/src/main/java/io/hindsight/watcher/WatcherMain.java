@@ -27,7 +27,7 @@ public final class WatcherMain {
     System.exit(run(args, System.err));
   }
 
-  static int run(String[] args, java.io.PrintStream err) {
+  public static int run(String[] args, java.io.PrintStream err) {
     WatcherConfig config;
     try {
       config = parse(args);
