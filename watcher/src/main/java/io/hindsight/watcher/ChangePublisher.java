@@ -486,7 +486,13 @@ final class ChangePublisher implements Runnable {
 
   private byte[] serializeChange(
       Transaction tx, Instant at, ObjectKey key, ChangeEnvelope envelope, ResourceType type) {
-    byte[] value = changeSerializer.serialize(Topics.CHANGES, new ChangeLogRecord(envelope));
+    byte[] value;
+    try {
+      value = changeSerializer.serialize(Topics.CHANGES, new ChangeLogRecord(envelope));
+    } catch (org.apache.kafka.common.errors.SerializationException e) {
+      badObject(tx, at, type, key, "UNSERIALIZABLE", e.getMessage());
+      return null;
+    }
     if (value.length > Topics.MAX_MESSAGE_BYTES - 4096) {
       badObject(
           tx,
