@@ -60,7 +60,12 @@ final class ChangeLog implements AutoCloseable {
         ObjectKey key = keys.deserialize(r.topic(), r.key());
         if (key.getCluster().equals(cluster)) {
           entries.add(
-              new Entry(r.partition(), r.offset(), key, values.deserialize(r.topic(), r.value()), r.value()));
+              new Entry(
+                  r.partition(),
+                  r.offset(),
+                  key,
+                  values.deserialize(r.topic(), r.value()),
+                  r.value()));
         }
       }
     }
@@ -82,7 +87,11 @@ final class ChangeLog implements AutoCloseable {
   /** Changes of one object, in log order. */
   List<ChangeEnvelope> changesOf(String kind, String namespace, String name) {
     return changes().stream()
-        .filter(c -> c.getKind().equals(kind) && c.getNamespace().equals(namespace) && c.getName().equals(name))
+        .filter(
+            c ->
+                c.getKind().equals(kind)
+                    && c.getNamespace().equals(namespace)
+                    && c.getName().equals(name))
         .toList();
   }
 

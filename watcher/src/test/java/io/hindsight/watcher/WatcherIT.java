@@ -62,7 +62,9 @@ class WatcherIT {
   }
 
   private void namespace(String name) {
-    kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    kube.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
   }
 
   private static JsonNode json(ChangeEnvelope change) {
@@ -75,27 +77,47 @@ class WatcherIT {
 
   private static ConfigMap configMap(String ns, String name, String value) {
     return new ConfigMapBuilder()
-        .withNewMetadata().withNamespace(ns).withName(name).addToLabels("app", "shop").endMetadata()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName(name)
+        .addToLabels("app", "shop")
+        .endMetadata()
         .addToData("k", value)
         .build();
   }
 
   private static Deployment deployment(String ns, String name, String image) {
     return new DeploymentBuilder()
-        .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName(name)
+        .endMetadata()
         .withNewSpec()
         .withReplicas(1)
-        .withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
         .withNewTemplate()
-        .withNewMetadata().addToLabels("app", name).endMetadata()
-        .withNewSpec().addNewContainer().withName("web").withImage(image).endContainer().endSpec()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("web")
+        .withImage(image)
+        .endContainer()
+        .endSpec()
         .endTemplate()
         .endSpec()
         .build();
   }
 
   private void await(ChangeLog log, String what, java.util.function.Predicate<ChangeLog> done) {
-    await().alias(what).atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> done.test(log.poll()));
+    await()
+        .alias(what)
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(300))
+        .until(() -> done.test(log.poll()));
   }
 
   private static List<String> eventTypes(List<ChangeEnvelope> changes) {
@@ -116,7 +138,8 @@ class WatcherIT {
   }
 
   @Test
-  void recordsEveryChangeOfConfigMapsDeploymentsSecretsAndCustomResourcesInOrder() throws Exception {
+  void recordsEveryChangeOfConfigMapsDeploymentsSecretsAndCustomResourcesInOrder()
+      throws Exception {
     String a = "capture-a";
     String b = "capture-b";
     namespace(a);
@@ -133,16 +156,47 @@ class WatcherIT {
       kube.configMaps().inNamespace(b).resource(configMap(b, "settings", "other")).create();
 
       var secrets = kube.secrets().inNamespace(a);
-      secrets.resource(new SecretBuilder().withNewMetadata().withName("db").withNamespace(a).endMetadata()
-          .addToStringData("password", "first-password").build()).create();
-      secrets.withName("db").edit(s -> new SecretBuilder(s).withData(Map.of("password",
-          Base64.getEncoder().encodeToString("second-password".getBytes(StandardCharsets.UTF_8)))).build());
+      secrets
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("db")
+                  .withNamespace(a)
+                  .endMetadata()
+                  .addToStringData("password", "first-password")
+                  .build())
+          .create();
+      secrets
+          .withName("db")
+          .edit(
+              s ->
+                  new SecretBuilder(s)
+                      .withData(
+                          Map.of(
+                              "password",
+                              Base64.getEncoder()
+                                  .encodeToString(
+                                      "second-password".getBytes(StandardCharsets.UTF_8))))
+                      .build());
       secrets.withName("db").delete();
 
       var deployments = kube.apps().deployments().inNamespace(b);
       deployments.resource(deployment(b, "web", "nginx:1.19")).create();
-      deployments.withName("web").edit(d -> new DeploymentBuilder(d).editSpec().editTemplate().editSpec()
-          .editFirstContainer().withImage("nginx:1.20").endContainer().endSpec().endTemplate().endSpec().build());
+      deployments
+          .withName("web")
+          .edit(
+              d ->
+                  new DeploymentBuilder(d)
+                      .editSpec()
+                      .editTemplate()
+                      .editSpec()
+                      .editFirstContainer()
+                      .withImage("nginx:1.20")
+                      .endContainer()
+                      .endSpec()
+                      .endTemplate()
+                      .endSpec()
+                      .build());
 
       // a CRD created while the watcher runs starts being recorded
       CustomResourceDefinition crd;
@@ -150,44 +204,65 @@ class WatcherIT {
         crd = kube.apiextensions().v1().customResourceDefinitions().load(in).item();
       }
       kube.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
-      await(log, "the Foo type starts being recorded",
-          l -> l.gaps().stream().anyMatch(g -> g.getResource().equals("samplecontroller.k8s.io/v1alpha1/foos")));
+      await(
+          log,
+          "the Foo type starts being recorded",
+          l ->
+              l.gaps().stream()
+                  .anyMatch(g -> g.getResource().equals("samplecontroller.k8s.io/v1alpha1/foos")));
       await().atMost(WAIT).until(watcher::ready);
-      ResourceDefinitionContext foos = new ResourceDefinitionContext.Builder()
-          .withGroup("samplecontroller.k8s.io").withVersion("v1alpha1").withKind("Foo").withPlural("foos")
-          .withNamespaced(true).build();
+      ResourceDefinitionContext foos =
+          new ResourceDefinitionContext.Builder()
+              .withGroup("samplecontroller.k8s.io")
+              .withVersion("v1alpha1")
+              .withKind("Foo")
+              .withPlural("foos")
+              .withNamespaced(true)
+              .build();
       GenericKubernetesResource foo;
-      try (InputStream in = Files.newInputStream(TestData.path("sample-controller/example-foo.yaml"))) {
+      try (InputStream in =
+          Files.newInputStream(TestData.path("sample-controller/example-foo.yaml"))) {
         foo = kube.genericKubernetesResources(foos).load(in).item();
       }
       foo.getMetadata().setNamespace(b);
       var fooClient = kube.genericKubernetesResources(foos).inNamespace(b);
       fooClient.resource(foo).create();
-      fooClient.withName("example-foo").edit(f -> {
-        ((Map<String, Object>) f.getAdditionalProperties().get("spec")).put("replicas", 2);
-        return f;
-      });
+      fooClient
+          .withName("example-foo")
+          .edit(
+              f -> {
+                ((Map<String, Object>) f.getAdditionalProperties().get("spec")).put("replicas", 2);
+                return f;
+              });
       fooClient.withName("example-foo").delete();
       deployments.withName("web").delete();
 
-      await(log, "every change recorded", l ->
-          l.changesOf("ConfigMap", a, "settings").size() == 4
-              && l.changesOf("Secret", a, "db").size() == 3
-              && l.changesOf("Foo", b, "example-foo").size() == 3
-              && !l.changesOf("Deployment", b, "web").isEmpty()
-              && l.changesOf("Deployment", b, "web").get(l.changesOf("Deployment", b, "web").size() - 1)
-                  .getEventType() == EventType.DELETED);
+      await(
+          log,
+          "every change recorded",
+          l ->
+              l.changesOf("ConfigMap", a, "settings").size() == 4
+                  && l.changesOf("Secret", a, "db").size() == 3
+                  && l.changesOf("Foo", b, "example-foo").size() == 3
+                  && !l.changesOf("Deployment", b, "web").isEmpty()
+                  && l.changesOf("Deployment", b, "web")
+                          .get(l.changesOf("Deployment", b, "web").size() - 1)
+                          .getEventType()
+                      == EventType.DELETED);
       sleepForStragglers(log);
 
       List<ChangeEnvelope> settings = log.changesOf("ConfigMap", a, "settings");
       assertThat(eventTypes(settings)).containsExactly("ADDED", "MODIFIED", "MODIFIED", "DELETED");
-      assertThat(settings).extracting(c -> json(c).path("data").path("k").asText())
+      assertThat(settings)
+          .extracting(c -> json(c).path("data").path("k").asText())
           .containsExactly("v1", "v2", "v3", "v3");
-      assertThat(settings).allSatisfy(c -> {
-        assertThat(c.getOrigin()).isEqualTo(Origin.WATCH);
-        assertThat(c.getLabels()).containsEntry("app", "shop");
-        assertThat(c.getApiVersion()).isEqualTo("v1");
-      });
+      assertThat(settings)
+          .allSatisfy(
+              c -> {
+                assertThat(c.getOrigin()).isEqualTo(Origin.WATCH);
+                assertThat(c.getLabels()).containsEntry("app", "shop");
+                assertThat(c.getApiVersion()).isEqualTo("v1");
+              });
       assertThat(log.changesOf("ConfigMap", b, "settings")).hasSize(1);
       assertThat(settings.get(0).getUid()).isEqualTo(settings.get(3).getUid()).isNotEmpty();
 
@@ -199,15 +274,18 @@ class WatcherIT {
         assertThat(c.getSealKeyId()).isEqualTo(sealer.activeKeyId());
         ObjectNode object = (ObjectNode) json(c);
         sealer.unseal(object);
-        passwords.add(new String(Base64.getDecoder().decode(object.path("data").path("password").asText()),
-            StandardCharsets.UTF_8));
+        passwords.add(
+            new String(
+                Base64.getDecoder().decode(object.path("data").path("password").asText()),
+                StandardCharsets.UTF_8));
       }
       assertThat(passwords).containsExactly("first-password", "second-password", "second-password");
 
       List<ChangeEnvelope> web = log.changesOf("Deployment", b, "web");
       assertThat(web.get(0).getEventType()).isEqualTo(EventType.ADDED);
       assertThat(web.get(0).getApiVersion()).isEqualTo("apps/v1");
-      assertThat(web.subList(1, web.size() - 1)).allMatch(c -> c.getEventType() == EventType.MODIFIED);
+      assertThat(web.subList(1, web.size() - 1))
+          .allMatch(c -> c.getEventType() == EventType.MODIFIED);
       List<String> images = new ArrayList<>();
       for (ChangeEnvelope c : web) {
         String image = json(c).at("/spec/template/spec/containers/0/image").asText();
@@ -216,21 +294,34 @@ class WatcherIT {
         }
       }
       assertThat(images).containsExactly("nginx:1.19", "nginx:1.20");
-      assertThat(web).extracting(ChangeEnvelope::getGeneration).filteredOn(g -> g != null).isSorted();
+      assertThat(web)
+          .extracting(ChangeEnvelope::getGeneration)
+          .filteredOn(g -> g != null)
+          .isSorted();
       assertNoRepeats(web);
 
       List<ChangeEnvelope> fooChanges = log.changesOf("Foo", b, "example-foo");
       assertThat(eventTypes(fooChanges)).containsExactly("ADDED", "MODIFIED", "DELETED");
-      assertThat(fooChanges).extracting(c -> json(c).at("/spec/replicas").asInt()).containsExactly(1, 2, 2);
+      assertThat(fooChanges)
+          .extracting(c -> json(c).at("/spec/replicas").asInt())
+          .containsExactly(1, 2, 2);
       assertThat(fooChanges.get(0).getApiVersion()).isEqualTo("samplecontroller.k8s.io/v1alpha1");
 
       // one namespace, one partition: the log of a namespace is totally ordered
-      assertThat(log.entries().stream().filter(e -> e.key().getNamespace().equals(a)).map(e -> e.partition()).distinct())
+      assertThat(
+              log.entries().stream()
+                  .filter(e -> e.key().getNamespace().equals(a))
+                  .map(e -> e.partition())
+                  .distinct())
           .hasSize(1);
       // heartbeats say every informer watched, and keep advancing
       assertThat(log.heartbeats()).anyMatch(h -> h.getSynced());
     } finally {
-      kube.apiextensions().v1().customResourceDefinitions().withName("foos.samplecontroller.k8s.io").delete();
+      kube.apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName("foos.samplecontroller.k8s.io")
+          .delete();
     }
   }
 
@@ -249,19 +340,30 @@ class WatcherIT {
     try (Watcher watcher = fixture.start("secrets", ns);
         ChangeLog log = fixture.changeLog("secrets")) {
       await().atMost(WAIT).until(watcher::ready);
-      kube.secrets().inNamespace(ns).resource(new SecretBuilder()
-          .withNewMetadata().withName("api").withNamespace(ns)
-          .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration",
-              "{\"stringData\":{\"token\":\"" + plain + "\"}}")
-          .endMetadata()
-          .addToStringData("token", plain)
-          .build()).create();
+      kube.secrets()
+          .inNamespace(ns)
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("api")
+                  .withNamespace(ns)
+                  .addToAnnotations(
+                      "kubectl.kubernetes.io/last-applied-configuration",
+                      "{\"stringData\":{\"token\":\"" + plain + "\"}}")
+                  .endMetadata()
+                  .addToStringData("token", plain)
+                  .build())
+          .create();
       // a label change: a new change, the same secret value, and still nothing in clear
-      kube.secrets().inNamespace(ns).withName("api").edit(s -> {
-        s.getMetadata().getLabels();
-        s.getMetadata().setLabels(Map.of("rotated", "no"));
-        return s;
-      });
+      kube.secrets()
+          .inNamespace(ns)
+          .withName("api")
+          .edit(
+              s -> {
+                s.getMetadata().getLabels();
+                s.getMetadata().setLabels(Map.of("rotated", "no"));
+                return s;
+              });
       await(log, "both changes recorded", l -> l.changesOf("Secret", ns, "api").size() == 2);
 
       for (ChangeLog.Entry entry : log.entries()) {

@@ -48,19 +48,30 @@ class WatcherRecoveryIT {
   }
 
   private void namespace(String name) {
-    kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    kube.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
   }
 
   private void put(String ns, String name, String value) {
-    kube.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
-        .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
-        .addToData("k", value).build()).createOr(c -> c.update());
+    kube.configMaps()
+        .inNamespace(ns)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName(name)
+                .endMetadata()
+                .addToData("k", value)
+                .build())
+        .createOr(c -> c.update());
   }
 
   /** The value each ConfigMap of {@code ns} has according to the log (deleted ones absent). */
   private static Map<String, String> replay(ChangeLog log, String ns) {
     Map<String, String> state = new HashMap<>();
-    for (ChangeEnvelope c : log.changes(c -> c.getKind().equals("ConfigMap") && c.getNamespace().equals(ns))) {
+    for (ChangeEnvelope c :
+        log.changes(c -> c.getKind().equals("ConfigMap") && c.getNamespace().equals(ns))) {
       if (c.getEventType() == EventType.DELETED) {
         state.remove(c.getName());
       } else {
@@ -72,7 +83,11 @@ class WatcherRecoveryIT {
 
   private static String value(ChangeEnvelope c) {
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.getObject()).path("data").path("k").asText();
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(c.getObject())
+          .path("data")
+          .path("k")
+          .asText();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -89,21 +104,26 @@ class WatcherRecoveryIT {
   /** Every recorded state of an object differs from the one before it: nothing published twice. */
   private static void assertNothingTwice(ChangeLog log, String ns) {
     Map<String, List<ChangeEnvelope>> byName = new HashMap<>();
-    for (ChangeEnvelope c : log.changes(c -> c.getKind().equals("ConfigMap") && c.getNamespace().equals(ns))) {
+    for (ChangeEnvelope c :
+        log.changes(c -> c.getKind().equals("ConfigMap") && c.getNamespace().equals(ns))) {
       byName.computeIfAbsent(c.getName(), k -> new java.util.ArrayList<>()).add(c);
     }
-    byName.forEach((name, changes) -> {
-      for (int i = 1; i < changes.size(); i++) {
-        ChangeEnvelope before = changes.get(i - 1);
-        ChangeEnvelope now = changes.get(i);
-        if (now.getEventType() == EventType.DELETED) {
-          assertThat(before.getEventType()).as("%s deleted twice", name).isNotEqualTo(EventType.DELETED);
-        } else if (before.getEventType() != EventType.DELETED) {
-          assertThat(now.getResourceVersion()).as("%s published twice at rv %s", name, now.getResourceVersion())
-              .isNotEqualTo(before.getResourceVersion());
-        }
-      }
-    });
+    byName.forEach(
+        (name, changes) -> {
+          for (int i = 1; i < changes.size(); i++) {
+            ChangeEnvelope before = changes.get(i - 1);
+            ChangeEnvelope now = changes.get(i);
+            if (now.getEventType() == EventType.DELETED) {
+              assertThat(before.getEventType())
+                  .as("%s deleted twice", name)
+                  .isNotEqualTo(EventType.DELETED);
+            } else if (before.getEventType() != EventType.DELETED) {
+              assertThat(now.getResourceVersion())
+                  .as("%s published twice at rv %s", name, now.getResourceVersion())
+                  .isNotEqualTo(before.getResourceVersion());
+            }
+          }
+        });
   }
 
   @Test
@@ -116,7 +136,9 @@ class WatcherRecoveryIT {
       for (int i = 0; i < 20; i++) {
         put(ns, "cm-" + i, "v1");
       }
-      await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(300))
           .until(() -> replay(log.poll(), ns).size() == 20);
       // changes flowing while it dies
       for (int i = 0; i < 10; i++) {
@@ -135,29 +157,39 @@ class WatcherRecoveryIT {
       }
       Process second = fixture.startProcess("kill", dir.resolve("watcher-2.log"), ns);
       try {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
+        await()
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(300))
             .until(() -> replay(log.poll(), ns).equals(live(ns)));
         // and it keeps recording as usual after the restart
         put(ns, "cm-0", "after");
         await().atMost(WAIT).until(() -> "after".equals(replay(log.poll(), ns).get("cm-0")));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        await()
+            .during(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(5))
             .until(() -> replay(log.poll(), ns).equals(live(ns)));
       } finally {
         second.destroy();
         second.waitFor();
       }
       assertNothingTwice(log, ns);
-      List<ChangeEnvelope> deleted = log.changes(c -> c.getNamespace().equals(ns) && c.getEventType() == EventType.DELETED);
-      assertThat(deleted).extracting(ChangeEnvelope::getName)
+      List<ChangeEnvelope> deleted =
+          log.changes(c -> c.getNamespace().equals(ns) && c.getEventType() == EventType.DELETED);
+      assertThat(deleted)
+          .extracting(ChangeEnvelope::getName)
           .containsExactlyInAnyOrder("cm-10", "cm-11", "cm-12", "cm-13", "cm-14");
-      assertThat(deleted).allSatisfy(c -> {
-        assertThat(c.getOrigin()).isEqualTo(Origin.RELIST);
-        assertThat(c.isDeletedFinalStateUnknown()).isTrue();
-        assertThat(value(c)).as("the final state known for %s", c.getName()).isNotEmpty();
-      });
-      assertThat(log.changesOf("ConfigMap", ns, "cm-20").get(0).getOrigin()).isEqualTo(Origin.RELIST);
-      assertThat(log.gaps()).anyMatch(g -> g.getReason().equals("WATCHER_START")
-          && g.getGapFrom().isBefore(g.getGapTo()));
+      assertThat(deleted)
+          .allSatisfy(
+              c -> {
+                assertThat(c.getOrigin()).isEqualTo(Origin.RELIST);
+                assertThat(c.isDeletedFinalStateUnknown()).isTrue();
+                assertThat(value(c)).as("the final state known for %s", c.getName()).isNotEmpty();
+              });
+      assertThat(log.changesOf("ConfigMap", ns, "cm-20").get(0).getOrigin())
+          .isEqualTo(Origin.RELIST);
+      assertThat(log.gaps())
+          .anyMatch(
+              g -> g.getReason().equals("WATCHER_START") && g.getGapFrom().isBefore(g.getGapTo()));
       // untouched while down: exactly one record each, from the first run
       for (int i = 15; i < 20; i++) {
         assertThat(log.changesOf("ConfigMap", ns, "cm-" + i)).hasSize(1);
@@ -165,7 +197,8 @@ class WatcherRecoveryIT {
     } finally {
       first.destroyForcibly();
       if (Files.exists(log1)) {
-        System.out.println(Files.readString(log1).lines().filter(l -> l.contains("ERROR")).limit(20).toList());
+        System.out.println(
+            Files.readString(log1).lines().filter(l -> l.contains("ERROR")).limit(20).toList());
       }
     }
   }
@@ -184,28 +217,58 @@ class WatcherRecoveryIT {
 
       // move etcd's revision past what the informers last saw, compact, and make every watch
       // reconnect: the API server answers 410 Gone and the informers relist
-      kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("recovery-bump").endMetadata().build()).create();
+      kube.namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("recovery-bump")
+                  .endMetadata()
+                  .build())
+          .create();
       server.compactEtcd(); // compacts, then restarts the API server so watches must reconnect
       for (int i = 0; i < 5; i++) {
         put(ns, "cm-" + i, "v2");
       }
       kube.configMaps().inNamespace(ns).withName("cm-9").delete();
 
-      await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(300))
           .until(() -> replay(log.poll(), ns).equals(live(ns)));
-      await().atMost(WAIT).until(() -> log.poll().gaps().stream()
-          .anyMatch(g -> g.getReason().startsWith("WATCH_RELIST") && g.getResource().equals("/v1/configmaps")));
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  log.poll().gaps().stream()
+                      .anyMatch(
+                          g ->
+                              g.getReason().startsWith("WATCH_RELIST")
+                                  && g.getResource().equals("/v1/configmaps")));
       await().atMost(WAIT).until(watcher::ready);
-      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
           .until(() -> replay(log.poll(), ns).equals(live(ns)));
       assertNothingTwice(log, ns);
       // heartbeats passed the gap only after it was recorded
-      var gap = log.gaps().stream().filter(g -> g.getResource().equals("/v1/configmaps")).findFirst().orElseThrow();
-      int gapIndex = log.entries().indexOf(log.entries().stream()
-          .filter(e -> e.value().getBody() == gap).findFirst().orElseThrow());
-      assertThat(log.entries().subList(0, gapIndex)).noneMatch(e -> e.partition() == gap.getPartition()
-          && e.value().getBody() instanceof io.hindsight.schemas.avro.Heartbeat h
-          && h.getCompleteThrough().isAfter(gap.getGapFrom()));
+      var gap =
+          log.gaps().stream()
+              .filter(g -> g.getResource().equals("/v1/configmaps"))
+              .findFirst()
+              .orElseThrow();
+      int gapIndex =
+          log.entries()
+              .indexOf(
+                  log.entries().stream()
+                      .filter(e -> e.value().getBody() == gap)
+                      .findFirst()
+                      .orElseThrow());
+      assertThat(log.entries().subList(0, gapIndex))
+          .noneMatch(
+              e ->
+                  e.partition() == gap.getPartition()
+                      && e.value().getBody() instanceof io.hindsight.schemas.avro.Heartbeat h
+                      && h.getCompleteThrough().isAfter(gap.getGapFrom()));
     }
   }
 }
