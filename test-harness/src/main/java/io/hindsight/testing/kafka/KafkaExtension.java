@@ -37,7 +37,7 @@ public final class KafkaExtension implements BeforeAllCallback, ParameterResolve
         .broker();
   }
 
-  private record Shared(KafkaBroker broker) implements ExtensionContext.Store.CloseableResource {
+  private record Shared(KafkaBroker broker) implements AutoCloseable {
     @Override
     public void close() {
       broker.close();

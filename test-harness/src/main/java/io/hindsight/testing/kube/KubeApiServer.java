@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.hindsight.testing.process.ChildProcess;
+import io.hindsight.testing.process.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,15 +64,7 @@ public final class KubeApiServer implements AutoCloseable {
   /** The loopback ports of one control plane; kept across restarts. */
   record Ports(int etcdClient, int etcdPeer, int apiServer) {
     static Ports free() {
-      return new Ports(freePort(), freePort(), freePort());
-    }
-
-    private static int freePort() {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        return socket.getLocalPort();
-      } catch (IOException e) {
-        throw new UncheckedIOException("no free port on 127.0.0.1", e);
-      }
+      return new Ports(FreePorts.next(), FreePorts.next(), FreePorts.next());
     }
   }
 

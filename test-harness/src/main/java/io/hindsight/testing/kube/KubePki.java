@@ -1,5 +1,6 @@
 package io.hindsight.testing.kube;
 
+import io.hindsight.testing.process.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.hindsight.testing.kube;
+package io.hindsight.testing.process;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -12,8 +12,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One server process (etcd, kube-apiserver, …) whose output is appended to a log file. */
-final class ChildProcess {
+/**
+ * One server process (etcd, kube-apiserver, the registry, …) whose output is appended to a log
+ * file.
+ */
+public final class ChildProcess {
   private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
 
   private final String name;
@@ -33,14 +36,14 @@ final class ChildProcess {
    * Starts {@code command}, appending stdout and stderr to {@code log}; {@link #stop()} gives it
    * {@code grace} between SIGTERM and SIGKILL.
    */
-  static ChildProcess start(String name, List<String> command, Path log, Duration grace) {
+  public static ChildProcess start(String name, List<String> command, Path log, Duration grace) {
     ChildProcess child = new ChildProcess(name, command, log, grace);
     child.start();
     return child;
   }
 
   /** Starts the same command again (after {@link #stop()}). */
-  synchronized void start() {
+  public synchronized void start() {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is running already");
     }
@@ -59,7 +62,7 @@ final class ChildProcess {
   }
 
   /** SIGTERM, then SIGKILL after the grace period; returns when the process is gone. */
-  synchronized void stop() {
+  public synchronized void stop() {
     Process p = process;
     if (p == null) {
       return;
@@ -78,24 +81,24 @@ final class ChildProcess {
     LOG.debug("{} stopped", name);
   }
 
-  synchronized boolean isAlive() {
+  public synchronized boolean isAlive() {
     return process != null && process.isAlive();
   }
 
   /** Fails with the end of the log when the process has exited. */
-  void checkAlive() {
+  public void checkAlive() {
     if (!isAlive()) {
       throw new IllegalStateException(
           name + " exited with status " + process.exitValue() + "; " + logTail());
     }
   }
 
-  synchronized long pid() {
+  public synchronized long pid() {
     return process == null ? -1 : process.pid();
   }
 
   /** Resident set size from /proc, in KiB; -1 where unknown. */
-  long rssKiB() {
+  public long rssKiB() {
     long pid = pid();
     if (pid < 0) {
       return -1;
@@ -112,20 +115,20 @@ final class ChildProcess {
     return -1;
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
   /** "last lines of LOG:" followed by the last 40 lines, for exception messages. */
-  String logTail() {
+  public String logTail() {
     return "last lines of " + log + ":\n" + tail(log, 40);
   }
 
-  static String tail(Path file, int lines) {
+  public static String tail(Path file, int lines) {
     try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
       long length = in.length();
       int size = (int) Math.min(length, 16 * 1024);
