@@ -63,23 +63,29 @@ class WatcherConfigTest {
 
   @Test
   void mainExitsWithTheConfigurationCodeOnBadInput() {
-    assertThat(WatcherMain.run(new String[] {"kafka.topic-partitions=-3"}))
+    var err = new java.io.ByteArrayOutputStream();
+    var out = new java.io.PrintStream(err, true);
+    assertThat(WatcherMain.run(new String[] {"kafka.topic-partitions=-3"}, out))
         .isEqualTo(WatcherMain.EXIT_CONFIG);
     assertThat(
             WatcherMain.run(
-                new String[] {"--config", dir.resolve("missing.properties").toString()}))
+                new String[] {"--config", dir.resolve("missing.properties").toString()}, out))
         .isEqualTo(WatcherMain.EXIT_CONFIG);
+    assertThat(err.toString()).contains("kafka.topic-partitions").contains("missing.properties");
   }
 
   @Test
   void anUnreadableKubeconfigStopsTheStartWithItsName() {
+    var err = new java.io.ByteArrayOutputStream();
     int code =
         WatcherMain.run(
             new String[] {
               "watcher.kubeconfig=" + dir.resolve("nope"),
               "watcher.sealing-key-file=" + dir.resolve("key"),
               "schema.registry.url=http://127.0.0.1:1"
-            });
+            },
+            new java.io.PrintStream(err, true));
     assertThat(code).isEqualTo(WatcherMain.EXIT_START);
+    assertThat(err.toString()).contains("watcher.kubeconfig=").contains("no readable file");
   }
 }

@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -112,7 +111,7 @@ class WatcherIT {
         .build();
   }
 
-  private void await(ChangeLog log, String what, java.util.function.Predicate<ChangeLog> done) {
+  private void awaitLog(ChangeLog log, String what, java.util.function.Predicate<ChangeLog> done) {
     await()
         .alias(what)
         .atMost(WAIT)
@@ -204,7 +203,7 @@ class WatcherIT {
         crd = kube.apiextensions().v1().customResourceDefinitions().load(in).item();
       }
       kube.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
-      await(
+      awaitLog(
           log,
           "the Foo type starts being recorded",
           l ->
@@ -237,7 +236,7 @@ class WatcherIT {
       fooClient.withName("example-foo").delete();
       deployments.withName("web").delete();
 
-      await(
+      awaitLog(
           log,
           "every change recorded",
           l ->
@@ -325,10 +324,13 @@ class WatcherIT {
     }
   }
 
-  /** Gives the log a moment to show anything that should not be there (duplicates). */
-  private static void sleepForStragglers(ChangeLog log) throws InterruptedException {
-    TimeUnit.MILLISECONDS.sleep(1500);
-    log.poll();
+  /** Checks for a while that nothing more arrives for the log's changes (no duplicates). */
+  private static void sleepForStragglers(ChangeLog log) {
+    int seen = log.poll().changes().size();
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> log.poll().changes().size() == seen);
   }
 
   @Test
@@ -364,7 +366,7 @@ class WatcherIT {
                 s.getMetadata().setLabels(Map.of("rotated", "no"));
                 return s;
               });
-      await(log, "both changes recorded", l -> l.changesOf("Secret", ns, "api").size() == 2);
+      awaitLog(log, "both changes recorded", l -> l.changesOf("Secret", ns, "api").size() == 2);
 
       for (ChangeLog.Entry entry : log.entries()) {
         String raw = new String(entry.raw(), StandardCharsets.ISO_8859_1);

@@ -182,7 +182,7 @@ class WatcherRecoveryIT {
           .allSatisfy(
               c -> {
                 assertThat(c.getOrigin()).isEqualTo(Origin.RELIST);
-                assertThat(c.isDeletedFinalStateUnknown()).isTrue();
+                assertThat(c.getDeletedFinalStateUnknown()).isTrue();
                 assertThat(value(c)).as("the final state known for %s", c.getName()).isNotEmpty();
               });
       assertThat(log.changesOf("ConfigMap", ns, "cm-20").get(0).getOrigin())
