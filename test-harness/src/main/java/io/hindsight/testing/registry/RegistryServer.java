@@ -88,6 +88,10 @@ public final class RegistryServer implements AutoCloseable {
     }
     String root = System.getProperty("hindsight.project.root", ".");
     Path target = Path.of(root, "registry-server", "target");
+    Path fastJar = target.resolve("quarkus-app").resolve("quarkus-run.jar");
+    if (Files.isRegularFile(fastJar)) {
+      return fastJar;
+    }
     if (Files.isDirectory(target)) {
       try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "*-runner.jar")) {
         for (Path jar : jars) {
@@ -98,7 +102,7 @@ public final class RegistryServer implements AutoCloseable {
       }
     }
     throw new IllegalStateException(
-        "the schema registry is not built: no *-runner.jar in "
+        "the schema registry is not built: no quarkus-app/quarkus-run.jar or *-runner.jar in "
             + target.toAbsolutePath()
             + "; run ./mvnw -B -pl registry-server package (or set -Dhindsight.registry.runner)");
   }
