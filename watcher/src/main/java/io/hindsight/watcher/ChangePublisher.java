@@ -235,6 +235,9 @@ final class ChangePublisher implements Runnable {
     producer.flush();
     for (PendingState pending : tx.states) {
       RecordMetadata where = await(pending.change);
+      if (tx.known.get(pending.compactKey) == null) {
+        continue; // deleted later in the same batch: its tombstone is already sent
+      }
       ObjectState state =
           new ObjectState(
               pending.envelope.getUid(),
@@ -469,6 +472,9 @@ final class ChangePublisher implements Runnable {
       return;
     }
     Future<RecordMetadata> change = sendRaw(Topics.CHANGES, partitionOf(key), key, value);
+    // visible at once to later observations of the same batch; the offset follows after flush()
+    tx.known.put(
+        compact, new KnownState.Entry(envelope.getUid(), envelope.getObjectHash(), -1, -1));
     tx.states.add(new PendingState(key, compact, envelope, change));
     metrics.published.labelValues(envelope.getKind(), envelope.getEventType().name()).inc();
   }
