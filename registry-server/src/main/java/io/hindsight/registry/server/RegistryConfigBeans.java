@@ -6,15 +6,20 @@ import javax.enterprise.context.ApplicationScoped;
 import javax.enterprise.inject.Produces;
 
 /**
- * Stands in for the bean that Apicurio's config-index Quarkus extension would generate (its
- * deployment module is not on Maven Central): the registry has no dynamic configuration properties.
+ * Beans that Apicurio's {@code apicurio-common-app-components-config-index} Quarkus extension would
+ * generate at build time. That extension's deployment module is not published, so it is excluded
+ * and this class stands in for it.
  */
 @ApplicationScoped
-public class RegistryConfigBeans {
+class RegistryConfigBeans {
 
+  /**
+   * The list of configuration properties that may be changed at run time through the admin API.
+   * Empty: this registry is configured at start-up only.
+   */
   @Produces
   @ApplicationScoped
-  DynamicConfigPropertyList dynamicConfigPropertyList() {
+  DynamicConfigPropertyList dynamicConfigProperties() {
     return new DynamicConfigPropertyList(List.of());
   }
 }
