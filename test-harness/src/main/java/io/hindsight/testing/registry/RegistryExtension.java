@@ -10,11 +10,24 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives tests a {@link RegistryServer}: one per test JVM, started on first use and stopped when the
- * JVM's tests are done. Tests isolate themselves by subject (topic) name.
+ * Gives tests a {@link RegistryServer}: one per test JVM, started by the first test class that uses
+ * this extension, shared by all of them, and stopped when the JVM's tests are done. Injects {@link
+ * RegistryServer} parameters (constructor, lifecycle and test methods).
+ *
+ * <pre>{@code
+ * @ExtendWith(RegistryExtension.class)
+ * class SerdeIT {
+ *   @Test
+ *   void registers(RegistryServer registry) { ... registry.url() ... }
+ * }
+ * }</pre>
+ *
+ * <p>The shared server outlives test classes, so tests isolate themselves by subject name. Data and
+ * log go to {@code target/registry-*} of the module under test, or below the folder named by the
+ * system property {@code hindsight.registry.state}.
  */
 public final class RegistryExtension implements BeforeAllCallback, ParameterResolver {
-  private static final ExtensionContext.Namespace NS =
+  private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(RegistryExtension.class);
 
   @Override
@@ -32,28 +45,26 @@ public final class RegistryExtension implements BeforeAllCallback, ParameterReso
     return server(context);
   }
 
-  private static RegistryServer server(ExtensionContext context) {
+  /**
+   * The JVM's server, kept in the root context's store: JUnit closes stored {@code AutoCloseable}
+   * values when that context ends, i.e. after the last test class. {@link RegistryServer} also
+   * stops its process from a shutdown hook if the JVM ends first.
+   */
+  static RegistryServer server(ExtensionContext context) {
     return context
         .getRoot()
-        .getStore(NS)
+        .getStore(NAMESPACE)
         .getOrComputeIfAbsent(
-            "registry", key -> new Shared(RegistryServer.start(dataDir())), Shared.class)
-        .server();
+            RegistryServer.class, type -> RegistryServer.start(newDataDir()), RegistryServer.class);
   }
 
-  private static Path dataDir() {
+  private static Path newDataDir() {
+    Path parent = Path.of(System.getProperty("hindsight.registry.state", "target"));
     try {
-      return Files.createTempDirectory(
-          Path.of(System.getProperty("java.io.tmpdir")), "hindsight-registry-");
+      Files.createDirectories(parent);
+      return Files.createTempDirectory(parent.toAbsolutePath(), "registry-");
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private record Shared(RegistryServer server) implements AutoCloseable {
-    @Override
-    public void close() {
-      server.close();
+      throw new UncheckedIOException("cannot create a data folder under " + parent, e);
     }
   }
 }

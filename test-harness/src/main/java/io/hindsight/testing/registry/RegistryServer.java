@@ -8,71 +8,86 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The schema registry (Apicurio Registry 2.4.2, built by the {@code registry-server} module) as a
- * child process on 127.0.0.1, with its schemas in an H2 file under a data directory, so they
- * survive a restart. {@link #url()} is its Confluent-compatible API.
+ * child process on 127.0.0.1. Its schemas live in an H2 file under a data directory, so they
+ * survive {@link #restart()} and a new server on the same directory; its output goes to {@code
+ * registry.log} there. {@link #url()} is its Confluent-compatible API.
+ *
+ * <pre>{@code
+ * try (RegistryServer registry = RegistryServer.start(Path.of("target/registry"))) {
+ *   serdeConfig.put("schema.registry.url", registry.url());
+ * }
+ * }</pre>
+ *
+ * <p>Plain JDK and SLF4J only, so the embedded default of the {@code hindsight} program can use it
+ * as it is. In JUnit 5 tests, prefer {@link RegistryExtension}, which shares one server per JVM.
  */
 public final class RegistryServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Path RUNNER = Path.of("registry-server", "target", "quarkus-app");
 
   private final ChildProcess process;
   private final int port;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Thread shutdownHook;
+  private boolean closed;
 
   private RegistryServer(ChildProcess process, int port) {
     this.process = process;
     this.port = port;
-    this.shutdownHook = new Thread(process::stop, "registry-shutdown");
+    // a test JVM or program that exits without close() must not leave a registry behind
+    this.shutdownHook = new Thread(process::stop, "registry-server-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts the registry with its data under {@code dataDir}, on a free port. */
+  /** Starts the registry on a free port, its data and log under {@code dataDir}. */
   public static RegistryServer start(Path dataDir) {
     return start(dataDir, FreePorts.next());
   }
 
-  /** Starts the registry with its data under {@code dataDir} on {@code port}. */
+  /** Starts the registry on {@code port}, its data and log under {@code dataDir}. */
   public static RegistryServer start(Path dataDir, int port) {
-    Path runner = runner();
+    return start(runner(), dataDir, port);
+  }
+
+  static RegistryServer start(Path runner, Path dataDir, int port) {
+    Path dir = dataDir.toAbsolutePath();
     try {
-      Files.createDirectories(dataDir);
+      Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dataDir, e);
+      throw new UncheckedIOException("cannot create " + dir, e);
     }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
+    List<String> command =
         List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m",
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
             "-Dquarkus.http.host=127.0.0.1",
             "-Dquarkus.http.port=" + port,
-            "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:"
-                + dataDir.toAbsolutePath().resolve("registry")
-                + ";DB_CLOSE_ON_EXIT=FALSE",
-            "-Dquarkus.datasource.jdbc.min-size=1",
-            "-Dquarkus.datasource.jdbc.initial-size=1",
-            "-Dquarkus.datasource.jdbc.max-size=8",
+            // the H2 file database registry.mv.db (see registry-server's application.properties)
+            "-Dhindsight.registry.data-dir=" + dir,
             "-jar",
-            runner.toString()));
+            runner.toString());
+    long started = System.nanoTime();
     ChildProcess child =
-        ChildProcess.start(
-            "schema registry", command, dataDir.resolve("registry.log"), Duration.ofSeconds(10));
+        ChildProcess.start("schema registry", command, dir.resolve("registry.log"), STOP_GRACE);
     RegistryServer server = new RegistryServer(child, port);
     try {
-      server.awaitReady();
+      server.awaitReady(started);
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -80,34 +95,46 @@ public final class RegistryServer implements AutoCloseable {
     return server;
   }
 
-  /** The runner jar: {@code hindsight.registry.runner}, or the registry-server module's build. */
+  /**
+   * The registry's {@code quarkus-run.jar}: the system property {@code hindsight.registry.runner},
+   * else the registry-server module's build below {@code hindsight.project.root} (set by the parent
+   * pom for tests), else below the working directory or one of its parents.
+   */
   static Path runner() {
     String configured = System.getProperty("hindsight.registry.runner");
-    if (configured != null) {
-      return Path.of(configured);
+    if (configured != null && !configured.isBlank()) {
+      Path runner = Path.of(configured);
+      if (!Files.isRegularFile(runner)) {
+        throw new IllegalStateException("hindsight.registry.runner = " + runner + ": no such file");
+      }
+      return runner;
     }
-    String root = System.getProperty("hindsight.project.root", ".");
-    Path target = Path.of(root, "registry-server", "target");
-    Path fastJar = target.resolve("quarkus-app").resolve("quarkus-run.jar");
-    if (Files.isRegularFile(fastJar)) {
-      return fastJar;
-    }
-    if (Files.isDirectory(target)) {
-      try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "*-runner.jar")) {
-        for (Path jar : jars) {
-          return jar;
+    Path relative = RUNNER.resolve("quarkus-run.jar");
+    String root = System.getProperty("hindsight.project.root");
+    if (root != null && !root.isBlank()) {
+      Path runner = Path.of(root).resolve(relative);
+      if (Files.isRegularFile(runner)) {
+        return runner;
+      }
+    } else {
+      for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+        if (Files.isRegularFile(dir.resolve(relative))) {
+          return dir.resolve(relative);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
     }
     throw new IllegalStateException(
-        "the schema registry is not built: no quarkus-app/quarkus-run.jar or *-runner.jar in "
-            + target.toAbsolutePath()
-            + "; run ./mvnw -B -pl registry-server package (or set -Dhindsight.registry.runner)");
+        "the schema registry is not built: "
+            + relative
+            + " not found below "
+            + (root != null && !root.isBlank()
+                ? root + " (hindsight.project.root)"
+                : Path.of("").toAbsolutePath() + " or its parents")
+            + "; run ./mvnw -B -pl registry-server package first"
+            + " (or point -Dhindsight.registry.runner at a quarkus-run.jar)");
   }
 
-  /** Base URL of the Confluent-compatible API. */
+  /** Base URL of the Confluent-compatible API, {@code http://127.0.0.1:PORT/apis/ccompat/v7}. */
   public String url() {
     return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
   }
@@ -116,11 +143,20 @@ public final class RegistryServer implements AutoCloseable {
     return port;
   }
 
-  /** Stops and starts it again on the same port and data: its schemas must still be there. */
+  /** Where the registry's output goes. */
+  public Path log() {
+    return process.log();
+  }
+
+  /** Stops the process and starts it again on the same port and data directory. */
   public synchronized void restart() {
+    if (closed) {
+      throw new IllegalStateException("schema registry is closed");
+    }
     process.stop();
+    long started = System.nanoTime();
     process.start();
-    awaitReady();
+    awaitReady(started);
   }
 
   /** Resident set size in KiB, -1 where unknown. */
@@ -128,53 +164,65 @@ public final class RegistryServer implements AutoCloseable {
     return process.rssKiB();
   }
 
-  private void awaitReady() {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** Polls the API until it answers 200; fails early, with the log's end, if the process dies. */
+  private void awaitReady(long startedNanos) {
     HttpRequest probe =
         HttpRequest.newBuilder(URI.create(url() + "/subjects"))
             .timeout(Duration.ofSeconds(5))
             .build();
-    long started = System.nanoTime();
-    long deadline = started + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
+    long deadline = startedNanos + READY_TIMEOUT.toNanos();
+    while (true) {
       process.checkAlive();
-      try {
-        if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          LOG.info(
-              "schema registry ready at {} in {} ms",
-              url(),
-              (System.nanoTime() - started) / 1_000_000);
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting for the schema registry", e);
+      if (answers(probe)) {
+        LOG.info(
+            "schema registry ready at {} in {} ms (pid {}, log {})",
+            url(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos),
+            process.pid(),
+            process.log());
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "schema registry not ready at "
+                + url()
+                + " within "
+                + READY_TIMEOUT.toSeconds()
+                + " s; "
+                + process.logTail());
       }
       try {
-        Thread.sleep(200);
+        Thread.sleep(POLL.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting for the schema registry", e);
+        throw new IllegalStateException("interrupted while waiting for the schema registry", e);
       }
     }
-    throw new IllegalStateException(
-        "schema registry not ready at "
-            + url()
-            + " within "
-            + READY_TIMEOUT
-            + "; "
-            + process.logTail());
   }
 
+  private boolean answers(HttpRequest probe) {
+    try {
+      return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false; // not listening yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the schema registry", e);
+    }
+  }
+
+  /** SIGTERM, SIGKILL after 10 s; returns when the process is gone. Idempotent. */
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     process.stop();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
-      // already shutting down
+      // the JVM is shutting down: the hook runs (or ran) anyway
     }
   }
 }
