@@ -45,16 +45,21 @@ final class ChangeLog implements AutoCloseable {
     keys = new AvroDeserializer<>(ObjectKey.class, registry);
     values = new AvroDeserializer<>(ChangeLogRecord.class, registry);
     this.cluster = cluster;
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(Topics.CHANGES, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
   }
 
-  /** Reads whatever arrived since the last call. */
+  /** Reads whatever arrived since the last call (nothing while the topic does not exist yet). */
   ChangeLog poll() {
+    if (consumer.assignment().isEmpty()) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.CHANGES, Duration.ofSeconds(5)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      if (partitions.isEmpty()) {
+        return this;
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+    }
     for (int i = 0; i < 5; i++) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
         ObjectKey key = keys.deserialize(r.topic(), r.key());

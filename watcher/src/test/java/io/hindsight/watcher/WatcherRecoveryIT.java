@@ -71,7 +71,11 @@ class WatcherRecoveryIT {
   private static Map<String, String> replay(ChangeLog log, String ns) {
     Map<String, String> state = new HashMap<>();
     for (ChangeEnvelope c :
-        log.changes(c -> c.getKind().equals("ConfigMap") && c.getNamespace().equals(ns))) {
+        log.changes(
+            c ->
+                c.getKind().equals("ConfigMap")
+                    && c.getNamespace().equals(ns)
+                    && c.getName().startsWith("cm-"))) {
       if (c.getEventType() == EventType.DELETED) {
         state.remove(c.getName());
       } else {
@@ -96,7 +100,7 @@ class WatcherRecoveryIT {
   private Map<String, String> live(String ns) {
     Map<String, String> state = new HashMap<>();
     kube.configMaps().inNamespace(ns).list().getItems().stream()
-        .filter(c -> c.getData() != null && c.getData().containsKey("k"))
+        .filter(c -> c.getMetadata().getName().startsWith("cm-"))
         .forEach(c -> state.put(c.getMetadata().getName(), c.getData().get("k")));
     return state;
   }
@@ -140,6 +144,11 @@ class WatcherRecoveryIT {
           .atMost(WAIT)
           .pollInterval(Duration.ofMillis(300))
           .until(() -> replay(log.poll(), ns).size() == 20);
+      // a watcher in steady state: every informer watching, heartbeats advancing
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(300))
+          .until(() -> log.poll().heartbeats().stream().anyMatch(h -> h.getSynced()));
       // changes flowing while it dies
       for (int i = 0; i < 10; i++) {
         put(ns, "cm-" + i, "v2");
