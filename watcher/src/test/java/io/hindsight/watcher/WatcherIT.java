@@ -383,4 +383,71 @@ class WatcherIT {
       assertThat(log.changesOf("Secret", ns, "api")).hasSize(2);
     }
   }
+
+  @Test
+  void objectsUpToEtcdsLimitRoundTripIntact() throws Exception {
+    String ns = "capture-large";
+    namespace(ns);
+    // ConfigMaps stop at 1 MiB (API validation); a custom resource may reach etcd's 1.5 MiB
+    String crd =
+        """
+        {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+         "metadata":{"name":"blobs.hindsight.test"},
+         "spec":{"group":"hindsight.test","scope":"Namespaced",
+          "names":{"kind":"Blob","plural":"blobs","singular":"blob"},
+          "versions":[{"name":"v1","served":true,"storage":true,
+            "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+        """;
+    kube.apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .resource(kube.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
+        .serverSideApply();
+    ResourceDefinitionContext blobs =
+        new ResourceDefinitionContext.Builder()
+            .withGroup("hindsight.test")
+            .withVersion("v1")
+            .withKind("Blob")
+            .withPlural("blobs")
+            .withNamespaced(true)
+            .build();
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> kube.genericKubernetesResources(blobs).inNamespace(ns).list() != null);
+    String payload = "x".repeat(1400 * 1024);
+    String configMapPayload = "y".repeat(1000 * 1024);
+    try (Watcher watcher = fixture.start("large", ns);
+        ChangeLog log = fixture.changeLog("large")) {
+      await().atMost(WAIT).until(watcher::ready);
+      GenericKubernetesResource blob = new GenericKubernetesResource();
+      blob.setApiVersion("hindsight.test/v1");
+      blob.setKind("Blob");
+      blob.setMetadata(
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+              .withName("big")
+              .withNamespace(ns)
+              .build());
+      blob.setAdditionalProperty("data", payload);
+      kube.genericKubernetesResources(blobs).inNamespace(ns).resource(blob).create();
+      kube.configMaps().inNamespace(ns).resource(configMap(ns, "big", configMapPayload)).create();
+
+      awaitLog(
+          log,
+          "both large objects recorded",
+          l ->
+              l.changesOf("Blob", ns, "big").size() == 1
+                  && l.changesOf("ConfigMap", ns, "big").size() == 1);
+      assertThat(json(log.changesOf("Blob", ns, "big").get(0)).path("data").asText())
+          .isEqualTo(payload);
+      assertThat(json(log.changesOf("ConfigMap", ns, "big").get(0)).path("data").path("k").asText())
+          .isEqualTo(configMapPayload);
+    } finally {
+      kube.apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName("blobs.hindsight.test")
+          .delete();
+    }
+  }
 }
