@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -248,7 +249,13 @@ class WatcherIT {
                           .get(l.changesOf("Deployment", b, "web").size() - 1)
                           .getEventType()
                       == EventType.DELETED);
-      sleepForStragglers(log);
+      assertStaysAt(
+          log,
+          10,
+          l ->
+              l.changesOf("ConfigMap", a, "settings").size()
+                  + l.changesOf("Secret", a, "db").size()
+                  + l.changesOf("Foo", b, "example-foo").size());
 
       List<ChangeEnvelope> settings = log.changesOf("ConfigMap", a, "settings");
       assertThat(eventTypes(settings)).containsExactly("ADDED", "MODIFIED", "MODIFIED", "DELETED");
@@ -324,13 +331,15 @@ class WatcherIT {
     }
   }
 
-  /** Checks for a while that nothing more arrives for the log's changes (no duplicates). */
-  private static void sleepForStragglers(ChangeLog log) {
-    int seen = log.poll().changes().size();
+  /**
+   * Checks for a while that the log keeps showing exactly {@code expected} changes of the objects
+   * {@code count} counts: nothing arrives late, nothing is published twice.
+   */
+  private static void assertStaysAt(ChangeLog log, int expected, ToIntFunction<ChangeLog> count) {
     await()
         .during(Duration.ofMillis(1500))
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> log.poll().changes().size() == seen);
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> count.applyAsInt(log.poll()) == expected);
   }
 
   @Test
@@ -339,9 +348,11 @@ class WatcherIT {
     namespace(ns);
     String plain = "s3cr3t-value-that-must-not-leak";
     String base64 = Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
-    try (Watcher watcher = fixture.start("secrets", ns);
+    try (Watcher watcher = startWithHttp("secrets", ns);
         ChangeLog log = fixture.changeLog("secrets")) {
       await().atMost(WAIT).until(watcher::ready);
+      assertThat(http(watcher, "/readyz")).isEqualTo("ok\n");
+      assertThat(http(watcher, "/healthz")).isEqualTo("ok\n");
       kube.secrets()
           .inNamespace(ns)
           .resource(
@@ -367,6 +378,11 @@ class WatcherIT {
                 return s;
               });
       awaitLog(log, "both changes recorded", l -> l.changesOf("Secret", ns, "api").size() == 2);
+      assertThat(http(watcher, "/metrics"))
+          .contains(
+              "hindsight_watcher_changes_published_total{event=\"MODIFIED\",kind=\"Secret\"} 1.0")
+          .contains("hindsight_watcher_lag_seconds")
+          .doesNotContain(plain);
 
       for (ChangeLog.Entry entry : log.entries()) {
         String raw = new String(entry.raw(), StandardCharsets.ISO_8859_1);
@@ -379,8 +395,7 @@ class WatcherIT {
     try (Watcher again = fixture.start("secrets", ns);
         ChangeLog log = fixture.changeLog("secrets")) {
       await().atMost(WAIT).until(again::ready);
-      sleepForStragglers(log);
-      assertThat(log.changesOf("Secret", ns, "api")).hasSize(2);
+      assertStaysAt(log, 2, l -> l.changesOf("Secret", ns, "api").size());
     }
   }
 
@@ -449,5 +464,22 @@ class WatcherIT {
           .withName("blobs.hindsight.test")
           .delete();
     }
+  }
+
+  private Watcher startWithHttp(String cluster, String... namespaces) {
+    Map<String, String> config = new java.util.HashMap<>(fixture.config(cluster, namespaces));
+    config.put(WatcherConfig.HTTP_PORT, "0");
+    return Watcher.start(new WatcherConfig(config));
+  }
+
+  private static String http(Watcher watcher, String path) throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + watcher.httpPort() + path))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    return response.body();
   }
 }
