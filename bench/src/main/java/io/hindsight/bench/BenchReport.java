@@ -1,0 +1,162 @@
+package io.hindsight.bench;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Everything one bench run measured; printed as a table and written as JSON. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record BenchReport(
+    String startedAt,
+    double totalSeconds,
+    String command,
+    MachineInfo machine,
+    String kafka,
+    String kubeApiServer,
+    PublishBench.Result publish,
+    MemoryBench.Result memory) {
+
+  static final double PUBLISH_GOAL = 0.5;
+
+  Path writeJson(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve(startedAt.replace(':', '-') + ".json");
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+    return file;
+  }
+
+  void print(PrintStream out) {
+    out.println();
+    out.printf(
+        "Hindsight capture benchmarks, %s: %d cores (%s), %d MiB, Java %s; took %s s%n",
+        startedAt,
+        machine.nproc(),
+        machine.cpuModel(),
+        machine.memoryMiB(),
+        machine.javaVersion(),
+        Stats.f0(totalSeconds));
+    if (publish != null) {
+      printPublish(out);
+    }
+    if (memory != null) {
+      printMemory(out);
+    }
+    out.println();
+  }
+
+  private void printPublish(PrintStream out) {
+    PublishBench.Result p = publish;
+    PublishBench.RecordSizes s = p.recordSizes();
+    out.println();
+    out.printf(
+        "1. Publish rate: watcher vs raw KafkaProducer, same records (N=%d ConfigMaps, %s mix;"
+            + " records mean %s KiB, p50 %s, p99 %s, max %s KiB)%n",
+        p.objects(),
+        p.mix(),
+        Stats.f1(s.meanBytes() / 1024.0),
+        Stats.f1(s.p50Bytes() / 1024.0),
+        Stats.f1(s.p99Bytes() / 1024.0),
+        Stats.f1(s.maxBytes() / 1024.0));
+    out.printf(
+        "   %-6s %12s %8s %10s %12s %8s %8s%n",
+        "round", "watcher/s", "MiB/s", "1st rec s", "raw rec/s", "MiB/s", "ratio");
+    for (int i = 0; i < p.watcherRuns().size(); i++) {
+      PublishBench.Run w = p.watcherRuns().get(i);
+      PublishBench.Run r = p.rawRuns().get(i);
+      out.printf(
+          "   %-6s %12s %8s %10s %12s %8s %8s%n",
+          w.round() < p.warmupRounds() ? w.round() + " (w)" : Integer.toString(w.round()),
+          Stats.f0(w.recordsPerSecond()),
+          Stats.f1(w.mibPerSecond()),
+          Stats.f2(w.firstRecordSeconds()),
+          Stats.f0(r.recordsPerSecond()),
+          Stats.f1(r.mibPerSecond()),
+          Stats.f2(p.roundRatios().get(i)));
+    }
+    out.printf(
+        "   %-6s %12s %8s %10s %12s %8s %8s   goal >= %s: %s%n",
+        "median",
+        Stats.f0(p.watcherRecordsPerSecond()),
+        Stats.f1(p.watcherMibPerSecond()),
+        "",
+        Stats.f0(p.rawRecordsPerSecond()),
+        Stats.f1(p.rawMibPerSecond()),
+        Stats.f2(p.ratio()),
+        Stats.f2(PUBLISH_GOAL),
+        p.ratio() >= PUBLISH_GOAL ? "MET" : "NOT MET");
+    out.printf(
+        "   (w) = warm-up, not in the medians. The watcher's clock includes its start-up; ConfigMaps"
+            + " were created through fabric8 at %s/s.%n",
+        Stats.f0(p.createPerSecond()));
+  }
+
+  private void printMemory(PrintStream out) {
+    MemoryBench.Result m = memory;
+    out.println();
+    out.printf(
+        "2. Memory per tracked object: watcher process (%s) vs a bare fabric8 informer"
+            + " (%s ConfigMaps, mean JSON %s B)%n",
+        m.javaCommand(), m.mix(), Stats.f0(m.meanObjectJsonBytes()));
+    out.printf(
+        "   %-8s %9s %8s %9s %9s %9s %10s %10s%n",
+        "objects",
+        "publish s",
+        "RSS MiB",
+        "heap used",
+        "committed",
+        "live heap",
+        "infor. RSS",
+        "infor. live");
+    for (MemoryBench.Point point : m.points()) {
+      out.printf(
+          "   %-8d %9s %8s %9s %9s %9s %10s %10s%n",
+          point.objects(),
+          point.watcherAlive() ? Stats.f1(point.publishSeconds()) : "DIED",
+          mib(point.watcher().rssBytes()),
+          mib(point.watcher().heapUsedBytes()),
+          mib(point.watcher().heapCommittedBytes()),
+          mib(point.watcher().heapLiveBytes()),
+          point.informerAlive() ? mib(point.informer().rssBytes()) : "DIED",
+          mib(point.informer().heapLiveBytes()));
+      if (!point.watcherAlive()) {
+        out.printf("   watcher at %d objects: %s%n", point.objects(), point.watcherFailure());
+      }
+      if (!point.informerAlive()) {
+        out.printf(
+            "   bare informer at %d objects: %s%n", point.objects(), point.informerFailure());
+      }
+    }
+    out.printf(
+        "   per object (slope): watcher live heap %s B, bare informer live heap %s B"
+            + "   (RSS slopes %s B and %s B: RSS follows heap sizing, capped by -Xmx)%n",
+        Stats.f0(m.watcherLiveHeap().bytesPerObject()),
+        Stats.f0(m.informerLiveHeap().bytesPerObject()),
+        Stats.f0(m.watcherRss().bytesPerObject()),
+        Stats.f0(m.informerRss().bytesPerObject()));
+    out.printf(
+        "   ratio: watcher live heap per object / bare informer's = %s; / object JSON size = %s%n",
+        Stats.f2(m.liveHeapRatioToInformer()), Stats.f2(m.liveHeapPerObjectOverJson()));
+    if (m.extrapolated()) {
+      out.printf(
+          "   at %d objects (EXTRAPOLATED): live heap %s MiB + non-heap %s MiB = RSS of at least %s"
+              + " MiB   goal RSS <= 256 MiB: %s%n",
+          m.goalObjects(),
+          Stats.f0(m.watcherLiveHeap().atGoalMiB()),
+          Stats.f0(m.nonHeapMiB()),
+          Stats.f0(m.rssAtGoalMiB()),
+          m.withinGoal() ? "MET" : "NOT MET");
+    } else {
+      out.printf(
+          "   at %d objects (measured): RSS %s MiB   goal RSS <= 256 MiB: %s%n",
+          m.goalObjects(), Stats.f0(m.rssAtGoalMiB()), m.withinGoal() ? "MET" : "NOT MET");
+    }
+  }
+
+  private static String mib(long bytes) {
+    return bytes < 0 ? "n/a" : Stats.f1(bytes / 1048576.0);
+  }
+}

@@ -1,0 +1,219 @@
+package io.hindsight.bench;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hindsight.bench.RecordCounter.Captured;
+import io.hindsight.schemas.Topics;
+import io.hindsight.schemas.avro.ObjectKey;
+import io.hindsight.serde.AvroDeserializer;
+import io.hindsight.serde.SchemaRegistryClient;
+import io.hindsight.testing.kube.KubeApiServer;
+import io.hindsight.watcher.Watcher;
+import io.hindsight.watcher.WatcherConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Benchmark 1: the real watcher's publish rate over N ConfigMaps that exist before it starts,
+ * against a plain producer sending the same records, in alternating rounds.
+ *
+ * <p>Watcher side: the clock starts before {@link Watcher#start} and stops when a read_committed
+ * consumer has read all N changes of the round's cluster name, so it covers start-up (registry,
+ * topics, transactions, state topic, discovery), the informer's initial list, envelopes, and the
+ * transactional writes of changes and state records. Raw side: {@link RawProducerBaseline} replays
+ * the very records the first watcher round wrote, measured by the same consumer clock.
+ *
+ * <p>Round 0 is a warm-up of both sides (the first watcher in this JVM also pays for JIT
+ * compilation and the broker's first transactions); it is reported and left out of the medians.
+ * Each round's ratio pairs two runs taken seconds apart, so load from other processes hits both
+ * alike.
+ */
+final class PublishBench {
+  private static final Logger LOG = LoggerFactory.getLogger(PublishBench.class);
+  private static final String NAMESPACE = "bench-publish";
+  private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+  /** One timed run of one side. */
+  record Run(
+      String side,
+      int round,
+      int records,
+      long bytes,
+      double seconds,
+      double firstRecordSeconds,
+      double recordsPerSecond,
+      double mibPerSecond) {
+    static Run of(String side, int round, int records, long bytes, long t0, long first, long end) {
+      double seconds = (end - t0) / 1e9;
+      return new Run(
+          side,
+          round,
+          records,
+          bytes,
+          seconds,
+          (first - t0) / 1e9,
+          records / seconds,
+          bytes / 1048576.0 / seconds);
+    }
+  }
+
+  /** Sizes of the records written to the topic (serialized key + value, uncompressed). */
+  record RecordSizes(long meanBytes, long p50Bytes, long p90Bytes, long p99Bytes, long maxBytes) {
+    static RecordSizes of(List<Captured> records) {
+      long[] sizes = records.stream().mapToLong(Captured::bytes).sorted().toArray();
+      long sum = 0;
+      for (long s : sizes) {
+        sum += s;
+      }
+      return new RecordSizes(
+          sum / sizes.length,
+          Stats.percentile(sizes, 0.50),
+          Stats.percentile(sizes, 0.90),
+          Stats.percentile(sizes, 0.99),
+          sizes[sizes.length - 1]);
+    }
+  }
+
+  record Result(
+      int objects,
+      String mix,
+      long objectDataBytes,
+      double createPerSecond,
+      RecordSizes recordSizes,
+      List<Run> watcherRuns,
+      List<Run> rawRuns,
+      int warmupRounds,
+      List<Double> roundRatios,
+      double ratio,
+      double watcherRecordsPerSecond,
+      double watcherMibPerSecond,
+      double rawRecordsPerSecond,
+      double rawMibPerSecond) {}
+
+  private final BenchServers servers;
+  private final String runId;
+
+  PublishBench(BenchServers servers, String runId) {
+    this.servers = servers;
+    this.runId = runId;
+  }
+
+  Result run(int objects, int rounds) throws TimeoutException {
+    KubeApiServer kube = servers.kube("kube-publish");
+    ConfigMapMix mix = ConfigMapMix.realistic();
+    ObjectLoader.Loaded loaded;
+    try (KubernetesClient client = kube.client()) {
+      ObjectLoader.createNamespace(client, NAMESPACE);
+      loaded = ObjectLoader.create(client, NAMESPACE, mix, 0, objects);
+    }
+    List<Run> watcherRuns = new ArrayList<>();
+    List<Run> rawRuns = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    List<Captured> records = null;
+    RawProducerBaseline raw = new RawProducerBaseline(servers.kafka(), runId);
+    // round 0 warms up this JVM's JIT and the broker's transaction coordinator; it is reported but
+    // left out of the medians
+    for (int round = 0; round <= rounds; round++) {
+      WatcherRun w = watcherRun(kube, objects, round, records == null);
+      if (records == null) {
+        records = w.captured();
+      }
+      Run r = raw.run(records, round, TIMEOUT);
+      watcherRuns.add(w.run());
+      rawRuns.add(r);
+      ratios.add(w.run().recordsPerSecond() / r.recordsPerSecond());
+      LOG.info(
+          "round {}{}: watcher {} changes/s, raw producer {} records/s, ratio {}",
+          round,
+          round == 0 ? " (warm-up)" : "",
+          Stats.f0(w.run().recordsPerSecond()),
+          Stats.f0(r.recordsPerSecond()),
+          Stats.f2(ratios.get(ratios.size() - 1)));
+    }
+    servers.stop(kube);
+    List<Run> watcherMeasured = watcherRuns.subList(1, watcherRuns.size());
+    List<Run> rawMeasured = rawRuns.subList(1, rawRuns.size());
+    double watcherRate = Stats.median(watcherMeasured.stream().map(Run::recordsPerSecond).toList());
+    double watcherMib = Stats.median(watcherMeasured.stream().map(Run::mibPerSecond).toList());
+    double rawRate = Stats.median(rawMeasured.stream().map(Run::recordsPerSecond).toList());
+    double rawMib = Stats.median(rawMeasured.stream().map(Run::mibPerSecond).toList());
+    return new Result(
+        objects,
+        mix.name(),
+        loaded.dataBytes(),
+        loaded.perSecond(),
+        RecordSizes.of(records),
+        watcherRuns,
+        rawRuns,
+        1,
+        ratios,
+        Stats.median(ratios.subList(1, ratios.size())),
+        watcherRate,
+        watcherMib,
+        rawRate,
+        rawMib);
+  }
+
+  private record WatcherRun(Run run, List<Captured> captured) {}
+
+  private WatcherRun watcherRun(KubeApiServer kube, int objects, int round, boolean capture)
+      throws TimeoutException {
+    String cluster = "bench-publish-" + runId + "-" + round;
+    Map<String, String> config = new HashMap<>();
+    config.put(WatcherConfig.CLUSTER_NAME, cluster);
+    config.put(WatcherConfig.KUBECONFIG, kube.kubeconfigPath().toString());
+    config.put(WatcherConfig.BOOTSTRAP_SERVERS, servers.bootstrapServers());
+    config.put(WatcherConfig.REGISTRY_URL, servers.registryUrl());
+    config.put(WatcherConfig.SEALING_KEY_FILE, servers.workDir().resolve("sealing.key").toString());
+    config.put(WatcherConfig.NAMESPACES_INCLUDE, NAMESPACE);
+    // the N objects are ConfigMaps: other types would only add objects that are not counted
+    config.put(WatcherConfig.KINDS_INCLUDE, "configmaps");
+    servers.resetWatcherTopics();
+    try (RecordCounter counter =
+        new RecordCounter(
+            servers.bootstrapServers(),
+            Topics.CHANGES,
+            benchChanges(servers.registryUrl(), cluster),
+            capture)) {
+      long t0 = System.nanoTime();
+      Watcher watcher = Watcher.start(new WatcherConfig(config));
+      long end;
+      try {
+        end = counter.awaitCount(objects, TIMEOUT);
+      } finally {
+        watcher.close();
+      }
+      Run run = Run.of("watcher", round, objects, counter.bytes(), t0, counter.firstNanos(), end);
+      LOG.info(
+          "watcher round {}: {} changes in {} s ({} s to the first)",
+          round,
+          objects,
+          Stats.f2(run.seconds()),
+          Stats.f2(run.firstRecordSeconds()));
+      return new WatcherRun(run, capture ? counter.captured() : List.of());
+    }
+  }
+
+  /** Changes of the bench ConfigMaps published under {@code cluster}. */
+  static Predicate<ConsumerRecord<byte[], byte[]>> benchChanges(
+      String registryUrl, String cluster) {
+    AvroDeserializer<ObjectKey> keys =
+        new AvroDeserializer<>(ObjectKey.class, new SchemaRegistryClient(registryUrl));
+    return r -> {
+      if (r.key() == null || r.value() == null) {
+        return false;
+      }
+      ObjectKey key = keys.deserialize(r.topic(), r.key());
+      return key.getCluster().equals(cluster)
+          && key.getKind().equals("ConfigMap")
+          && key.getName().startsWith(ConfigMapMix.NAME_PREFIX);
+    };
+  }
+}
