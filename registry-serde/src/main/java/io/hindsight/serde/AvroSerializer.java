@@ -23,6 +23,8 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   private final ThreadLocal<ByteArrayOutputStream> buffers =
       ThreadLocal.withInitial(() -> new ByteArrayOutputStream(4096));
   private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
+  private final java.util.Map<org.apache.avro.Schema, SpecificDatumWriter<T>> writers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public AvroSerializer() {}
@@ -62,7 +64,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       out.write(header);
       BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, encoders.get());
       encoders.set(encoder);
-      new SpecificDatumWriter<T>(data.getSchema()).write(data, encoder);
+      writers.computeIfAbsent(data.getSchema(), SpecificDatumWriter::new).write(data, encoder);
       encoder.flush();
       return out.toByteArray();
     } catch (IOException | RuntimeException e) {

@@ -32,7 +32,14 @@ public final class SchemaRegistryClient {
 
   private final URI baseUrl;
   private final HttpClient http;
-  private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+
+  /**
+   * Keyed by the Schema itself: Avro caches its hash code and compares the same instance in O(1).
+   */
+  private final Map<SubjectSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+
+  private record SubjectSchema(String subject, Schema schema) {}
+
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
   public SchemaRegistryClient(String baseUrl) {
@@ -65,7 +72,7 @@ public final class SchemaRegistryClient {
 
   /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
   public int register(String subject, Schema schema) {
-    String key = subject + '\u0000' + schema;
+    SubjectSchema key = new SubjectSchema(subject, schema);
     Integer cached = idsBySubjectAndSchema.get(key);
     if (cached != null) {
       return cached;
@@ -87,7 +94,7 @@ public final class SchemaRegistryClient {
 
   /** The id of {@code schema} if it is already registered under {@code subject}. */
   public int lookup(String subject, Schema schema) {
-    String key = subject + '\u0000' + schema;
+    SubjectSchema key = new SubjectSchema(subject, schema);
     Integer cached = idsBySubjectAndSchema.get(key);
     if (cached != null) {
       return cached;

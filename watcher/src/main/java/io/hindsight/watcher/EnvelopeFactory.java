@@ -41,12 +41,21 @@ final class EnvelopeFactory {
 
   Material material(ResourceType type, GenericKubernetesResource object) {
     ObjectNode tree = JSON.valueToTree(object);
-    ObjectNode forHash = tree.deepCopy();
-    if (forHash.get("metadata") instanceof ObjectNode meta) {
-      meta.remove("resourceVersion");
-      meta.remove("managedFields");
+    // hash without resourceVersion and managedFields: take them out, hash, put them back
+    byte[] canonical;
+    if (tree.get("metadata") instanceof ObjectNode meta) {
+      var resourceVersion = meta.remove("resourceVersion");
+      var managedFields = meta.remove("managedFields");
+      canonical = canonicalBytes(tree);
+      if (resourceVersion != null) {
+        meta.set("resourceVersion", resourceVersion);
+      }
+      if (managedFields != null) {
+        meta.set("managedFields", managedFields);
+      }
+    } else {
+      canonical = canonicalBytes(tree);
     }
-    byte[] canonical = canonicalBytes(forHash);
     if (isSecret(type)) {
       sealer.seal(tree);
       return new Material(tree.toString(), sealer.hmacHex(canonical), true);

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class InformerSet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InformerSet.class);
+  private static final long LIST_PAGE = 500;
   private final KubernetesClient client;
   private final ResourceFilter filter;
   private final ObservationQueue queue;
@@ -73,6 +74,8 @@ final class InformerSet implements AutoCloseable {
         client
             .genericKubernetesResources(type.context())
             .inAnyNamespace()
+            // page the initial list and relists: a big type never arrives as one huge answer
+            .withLimit(LIST_PAGE)
             .runnableInformer(resyncMs);
     InformerHandler handler = new InformerHandler(type, filter, queue);
     informer.addEventHandler(handler);
