@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
         KubernetesClient client = kube.client()) {
       done();
       step("starting a Kafka broker (KRaft, 127.0.0.1)");
-      try (KafkaBroker kafka = KafkaBrokers.start()) {
+      try (KafkaBroker kafka = KafkaBrokers.startInProcess()) {
         done();
         step("starting the schema registry (Apicurio, Confluent-compatible API)");
         try (RegistryServer registry = RegistryServer.start(run.resolve("registry"))) {

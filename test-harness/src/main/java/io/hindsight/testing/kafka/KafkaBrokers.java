@@ -33,6 +33,13 @@ public final class KafkaBrokers {
     return broker;
   }
 
+  /** A broker in this JVM (KafkaClusterTestKit), whatever the machine has. */
+  public static KafkaBroker startInProcess() {
+    KafkaBroker broker = TestKitKafkaBroker.start();
+    LOG.info("Kafka broker: {}", broker.description());
+    return broker;
+  }
+
   private static boolean dockerAvailable() {
     try {
       return DockerClientFactory.instance().isDockerAvailable();
