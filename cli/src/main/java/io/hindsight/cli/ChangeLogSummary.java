@@ -1,5 +1,6 @@
 package io.hindsight.cli;
 
+import io.hindsight.schemas.TopicReaders;
 import io.hindsight.schemas.Topics;
 import io.hindsight.schemas.avro.ChangeEnvelope;
 import io.hindsight.schemas.avro.ChangeLogRecord;
@@ -9,15 +10,11 @@ import io.hindsight.serde.AvroDeserializer;
 import io.hindsight.serde.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads what one cluster has recorded in hindsight.changes (committed records only). */
 final class ChangeLogSummary implements AutoCloseable {
@@ -29,12 +26,7 @@ final class ChangeLogSummary implements AutoCloseable {
   private final List<WatchGap> gaps = new ArrayList<>();
 
   ChangeLogSummary(String bootstrap, String registryUrl, String cluster) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * Topics.MAX_MESSAGE_BYTES);
-    consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer = TopicReaders.committedBytes(bootstrap);
     SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
     keys = new AvroDeserializer<>(ObjectKey.class, registry);
     values = new AvroDeserializer<>(ChangeLogRecord.class, registry);

@@ -1,5 +1,6 @@
 package io.hindsight.watcher;
 
+import io.hindsight.schemas.TopicReaders;
 import io.hindsight.schemas.Topics;
 import io.hindsight.schemas.avro.ChangeEnvelope;
 import io.hindsight.schemas.avro.ChangeLogRecord;
@@ -11,15 +12,12 @@ import io.hindsight.serde.AvroDeserializer;
 import io.hindsight.serde.SchemaRegistryClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +40,7 @@ final class WatcherStateStore implements AutoCloseable {
       KnownState known, Optional<Instant> lastCompleteThrough, List<String> knownKeysSnapshot) {}
 
   WatcherStateStore(String bootstrapServers, SchemaRegistryClient registry, String cluster) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * Topics.MAX_MESSAGE_BYTES);
-    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * Topics.MAX_MESSAGE_BYTES);
-    this.consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer = TopicReaders.committedBytes(bootstrapServers);
     this.keys = new AvroDeserializer<>(ObjectKey.class, registry);
     this.states = new AvroDeserializer<>(WatcherStateRecord.class, registry);
     this.changes = new AvroDeserializer<>(ChangeLogRecord.class, registry);

@@ -25,6 +25,19 @@ record WatcherFixture(KafkaBroker kafka, RegistryServer registry, KubeApiServer 
     return values;
   }
 
+  /** Creates a namespace in the test API server. */
+  void namespace(String name) {
+    kube.client()
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .build())
+        .create();
+  }
+
   Watcher start(String cluster, String... namespaces) {
     return Watcher.start(new WatcherConfig(config(cluster, namespaces)));
   }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -59,12 +58,6 @@ class WatcherIT {
     this.fixture = new WatcherFixture(kafka, registry, server, dir);
     this.server = server;
     this.kube = server.client();
-  }
-
-  private void namespace(String name) {
-    kube.namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .create();
   }
 
   private static JsonNode json(ChangeEnvelope change) {
@@ -142,8 +135,8 @@ class WatcherIT {
       throws Exception {
     String a = "capture-a";
     String b = "capture-b";
-    namespace(a);
-    namespace(b);
+    fixture.namespace(a);
+    fixture.namespace(b);
     try (Watcher watcher = fixture.start("capture", a, b);
         ChangeLog log = fixture.changeLog("capture")) {
       await().atMost(WAIT).until(watcher::ready);
@@ -345,7 +338,7 @@ class WatcherIT {
   @Test
   void theTopicHoldsNoSecretValueAndUnchangedSecretsDedupe() throws Exception {
     String ns = "capture-secrets";
-    namespace(ns);
+    fixture.namespace(ns);
     String plain = "s3cr3t-value-that-must-not-leak";
     String base64 = Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
     try (Watcher watcher = startWithHttp("secrets", ns);
@@ -402,7 +395,7 @@ class WatcherIT {
   @Test
   void objectsUpToEtcdsLimitRoundTripIntact() throws Exception {
     String ns = "capture-large";
-    namespace(ns);
+    fixture.namespace(ns);
     // ConfigMaps stop at 1 MiB (API validation); a custom resource may reach etcd's 1.5 MiB
     String crd =
         """

@@ -47,12 +47,6 @@ class WatcherRecoveryIT {
     this.kube = server.client();
   }
 
-  private void namespace(String name) {
-    kube.namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .create();
-  }
-
   private void put(String ns, String name, String value) {
     kube.configMaps()
         .inNamespace(ns)
@@ -133,7 +127,7 @@ class WatcherRecoveryIT {
   @Test
   void aWatcherKilledAndRestartedLosesNothingAndRepeatsNothing() throws Exception {
     String ns = "recovery-kill";
-    namespace(ns);
+    fixture.namespace(ns);
     Path log1 = dir.resolve("watcher-1.log");
     Process first = fixture.startProcess("kill", log1, ns);
     try (ChangeLog log = fixture.changeLog("kill")) {
@@ -215,7 +209,7 @@ class WatcherRecoveryIT {
   @Test
   void etcdCompactedUnderARunningWatcherRelistsRecordsTheGapAndLosesNothing() throws Exception {
     String ns = "recovery-gone";
-    namespace(ns);
+    fixture.namespace(ns);
     try (Watcher watcher = fixture.start("gone", ns);
         ChangeLog log = fixture.changeLog("gone")) {
       await().atMost(WAIT).until(watcher::ready);
