@@ -280,6 +280,20 @@ final class ChangePublisher implements Runnable {
     ObjectKey key = ObjectKeys.of(cluster, type, event.object());
     String compact = ObjectKeys.compact(key);
     KnownState.Entry previous = tx.known.get(compact);
+    if (event.kind() == ObjectEvent.Kind.RESYNC) {
+      // same resourceVersion: nothing changed (and the informer's cache holds slim objects only)
+      metrics.unchanged.inc();
+      return;
+    }
+    if (event.kind() == ObjectEvent.Kind.DELETE && event.finalStateUnknown()) {
+      // found gone by a relist: the cached object is slim, the last known state is in Kafka
+      if (previous == null) {
+        metrics.unchanged.inc();
+      } else {
+        deleteUnseen(tx, at, compact, previous, type.apiVersion());
+      }
+      return;
+    }
     EnvelopeFactory.Material material;
     try {
       material = envelopes.material(type, event.object());
@@ -318,10 +332,7 @@ final class ChangePublisher implements Runnable {
       deleteUnseen(tx, at, compact, previous, type.apiVersion());
       previous = null;
     }
-    Origin origin =
-        event.kind() == ObjectEvent.Kind.RESYNC
-            ? Origin.RESYNC
-            : inGap(type) ? Origin.RELIST : Origin.WATCH;
+    Origin origin = inGap(type) ? Origin.RELIST : Origin.WATCH;
     ChangeEnvelope envelope =
         envelopes.envelope(
             type,

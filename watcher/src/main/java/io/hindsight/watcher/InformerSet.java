@@ -77,10 +77,12 @@ final class InformerSet implements AutoCloseable {
             // page the initial list and relists: a big type never arrives as one huge answer
             .withLimit(LIST_PAGE)
             .runnableInformer(resyncMs);
+    SlimItemStore store = new SlimItemStore();
+    informer.itemStore(store);
     InformerHandler handler = new InformerHandler(type, filter, queue);
     informer.addEventHandler(handler);
     CompletableFuture<Void> started = new CompletableFuture<>();
-    TrackedInformer tracked = new TrackedInformer(type, informer, handler, started);
+    TrackedInformer tracked = new TrackedInformer(type, informer, handler, store, started);
     if (gapReason != null) {
       tracked.gapFrom = clock.instant();
       tracked.gapReason = gapReason;
@@ -153,6 +155,7 @@ final class InformerSet implements AutoCloseable {
           && t.started.isDone()
           && !t.started.isCompletedExceptionally()
           && t.handler.adds() >= t.informer.getStore().list().size()) {
+        t.store.compact();
         t.delivered = true;
       }
     }

@@ -10,6 +10,7 @@ final class TrackedInformer {
   final ResourceType type;
   final SharedIndexInformer<GenericKubernetesResource> informer;
   final InformerHandler handler;
+  final SlimItemStore store;
   final CompletableFuture<Void> started;
 
   /** Set once the initial list has been handed to the handler in full. */
@@ -32,7 +33,9 @@ final class TrackedInformer {
       ResourceType type,
       SharedIndexInformer<GenericKubernetesResource> informer,
       InformerHandler handler,
+      SlimItemStore store,
       CompletableFuture<Void> started) {
+    this.store = store;
     this.type = type;
     this.informer = informer;
     this.handler = handler;
