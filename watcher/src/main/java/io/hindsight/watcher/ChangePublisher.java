@@ -162,30 +162,12 @@ final class ChangePublisher implements Runnable {
           onFatal.accept(e);
           return;
         }
-        metrics.errors.inc();
-        LOG.warn("schema registry unavailable, retrying in {} ms: {}", backoffMs, e.getMessage());
-        abortQuietly();
-        if (!pause(backoffMs)) {
+        if (!retryLater(batch.size(), e, backoffMs)) {
           return;
         }
         backoffMs = Math.min(backoffMs * 2, 10_000);
       } catch (KafkaException | IllegalStateException e) {
-        metrics.errors.inc();
-        LOG.warn(
-            "publishing {} observations failed, retrying in {} ms: {}",
-            batch.size(),
-            backoffMs,
-            e.toString());
-        try {
-          producer.abortTransaction();
-        } catch (KafkaException abortFailed) {
-          if (abortFailed instanceof ProducerFencedException) {
-            onFatal.accept(fatal(abortFailed));
-            return;
-          }
-          LOG.debug("abort failed", abortFailed);
-        }
-        if (!pause(backoffMs)) {
+        if (!retryLater(batch.size(), e, backoffMs)) {
           return;
         }
         backoffMs = Math.min(backoffMs * 2, 10_000);
@@ -196,12 +178,26 @@ final class ChangePublisher implements Runnable {
     }
   }
 
-  private void abortQuietly() {
+  /**
+   * After a failure that may pass (Kafka or the registry away for a while): aborts the transaction
+   * and waits; the same batch is published again. False when the watcher must stop instead.
+   */
+  private boolean retryLater(int observations, RuntimeException cause, long backoffMs) {
+    metrics.errors.inc();
+    LOG.warn(
+        "publishing {} observations failed, retrying in {} ms: {}",
+        observations,
+        backoffMs,
+        cause.toString());
     try {
       producer.abortTransaction();
-    } catch (RuntimeException e) {
-      LOG.debug("abort failed", e);
+    } catch (ProducerFencedException fenced) {
+      onFatal.accept(fatal(fenced));
+      return false;
+    } catch (RuntimeException abortFailed) {
+      LOG.debug("abort failed (no transaction was open?)", abortFailed);
     }
+    return pause(backoffMs);
   }
 
   private static RuntimeException fatal(KafkaException e) {
@@ -306,16 +302,10 @@ final class ChangePublisher implements Runnable {
         metrics.unchanged.inc();
         return; // never published: nothing to delete from history
       }
-      Origin origin = event.finalStateUnknown() ? Origin.RELIST : Origin.WATCH;
+      // seen on the watch, with its final state (a relist's deletes were handled above)
       ChangeEnvelope envelope =
           envelopes.envelope(
-              type,
-              event.object(),
-              material,
-              EventType.DELETED,
-              origin,
-              at,
-              event.finalStateUnknown());
+              type, event.object(), material, EventType.DELETED, Origin.WATCH, at, false);
       if (sendChange(tx, at, key, envelope, type)) {
         tx.known.remove(compact);
         sendTombstone(key);
@@ -349,12 +339,8 @@ final class ChangePublisher implements Runnable {
     if (!startupDone) {
       return true;
     }
-    for (TrackedInformer t : informers.all()) {
-      if (t.type.equals(type)) {
-        return !t.delivered || t.gapFrom != null || t.gapClosing;
-      }
-    }
-    return false;
+    TrackedInformer t = informers.get(type.id());
+    return t != null && (!t.delivered || t.gapFrom != null || t.gapClosing);
   }
 
   private void onReconcile(Transaction tx, Instant at, Reconcile reconcile) {

@@ -57,6 +57,11 @@ final class InformerSet implements AutoCloseable {
     return running.values();
   }
 
+  /** The running informer of the type with {@code typeId}, or null. */
+  TrackedInformer get(String typeId) {
+    return running.get(typeId);
+  }
+
   Set<String> runningIds() {
     return Set.copyOf(running.keySet());
   }
@@ -154,7 +159,7 @@ final class InformerSet implements AutoCloseable {
       if (!t.delivered
           && t.started.isDone()
           && !t.started.isCompletedExceptionally()
-          && t.handler.adds() >= t.informer.getStore().list().size()) {
+          && t.handler.adds() >= t.store.size()) {
         t.store.compact();
         t.delivered = true;
       }

@@ -71,6 +71,7 @@ public final class Watcher implements AutoCloseable {
   private KubernetesClient client;
   private InformerSet informers;
   private ResourceDiscovery discovery;
+  private ResourceFilter filter;
   private ChangePublisher publisher;
   private Thread publisherThread;
   private HttpEndpoints http;
@@ -112,7 +113,7 @@ public final class Watcher implements AutoCloseable {
     stateStore = new WatcherStateStore(config.bootstrapServers(), registry, config.clusterName());
     WatcherStateStore.Loaded loaded = stateStore.load();
 
-    ResourceFilter filter = ResourceFilter.of(config);
+    filter = ResourceFilter.of(config);
     discovery = new ResourceDiscovery(client, filter);
     List<ResourceType> all = discoverOrExplain();
     informers =
@@ -165,8 +166,7 @@ public final class Watcher implements AutoCloseable {
     long discoveryMs = config.discoveryInterval().toMillis();
     timers.scheduleWithFixedDelay(
         this::rediscover, discoveryMs, discoveryMs, TimeUnit.MILLISECONDS);
-    Thread startup =
-        new Thread(() -> finishStartup(loaded, served, filter), "hindsight-watcher-startup");
+    Thread startup = new Thread(() -> finishStartup(loaded, served), "hindsight-watcher-startup");
     startup.setDaemon(true);
     startup.start();
 
@@ -182,8 +182,7 @@ public final class Watcher implements AutoCloseable {
    * Once every initial list is delivered: objects recorded earlier that no longer exist were
    * deleted while nobody watched; then the start-up gap closes and heartbeats may advance.
    */
-  private void finishStartup(
-      WatcherStateStore.Loaded loaded, Set<String> served, ResourceFilter filter) {
+  private void finishStartup(WatcherStateStore.Loaded loaded, Set<String> served) {
     long deadline = System.nanoTime() + config.syncTimeout().toNanos();
     while (!informers.allDelivered()) {
       if (failure.isDone() || closed.get()) {
@@ -276,15 +275,14 @@ public final class Watcher implements AutoCloseable {
     }
     for (String id : informers.runningIds()) {
       if (!now.containsKey(id)) {
-        TrackedInformer gone =
-            informers.all().stream().filter(t -> t.type.id().equals(id)).findFirst().orElse(null);
+        TrackedInformer gone = informers.get(id);
         informers.stop(id);
         // a new preferred version of the same kind is the same objects, not deletions
         if (gone != null && !informers.records(ObjectKeys.typePrefix(gone.type))) {
           LOG.info("resource type {} is no longer served: recording its objects as deleted", id);
           queue.put(
               new Observation.Reconcile(
-                  ObjectKeys.typePrefix(gone.type), Set.of(), ResourceFilter.of(config)::records));
+                  ObjectKeys.typePrefix(gone.type), Set.of(), filter::records));
         }
       }
     }

@@ -159,7 +159,7 @@ public final class WatcherConfig extends AbstractConfig {
               -1,
               Range.between(-1, 65535),
               Importance.LOW,
-              "Port of /metrics, /healthz and /readyz; 0: any free port; -1: off.")
+              "Port of /metrics, /healthz and /readyz, on all interfaces (for probes); 0: any free port; -1: off.")
           .define(
               SYNC_TIMEOUT_MS,
               Type.LONG,

@@ -3,7 +3,6 @@ package io.hindsight.watcher;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,9 +10,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the watcher until stopped. Usage: {@code WatcherMain [--config FILE] [key=value ...]}.
  *
- * <p>Exit codes: 0 stopped by a signal; 2 bad configuration; 3 could not start (a server
- * unreachable, a port in use); 4 a part died while running (an informer stopped for good, Kafka
- * fenced or refused the watcher, a bad object under {@code watcher.on-bad-object=fail}).
+ * <p>Exit codes: 143 or 130 stopped by SIGTERM or SIGINT (after a clean close); 2 bad
+ * configuration; 3 could not start (a server unreachable, a port in use); 4 a part died while
+ * running (an informer stopped for good, Kafka fenced or refused the watcher, a bad object under
+ * {@code watcher.on-bad-object=fail}).
  */
 public final class WatcherMain {
   private static final Logger LOG = LoggerFactory.getLogger(WatcherMain.class);
@@ -43,14 +43,8 @@ public final class WatcherMain {
       LOG.debug("start failed", e);
       return EXIT_START;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              watcher.close();
-              stopped.countDown();
-            },
-            "hindsight-watcher-shutdown");
+    // on SIGTERM/SIGINT the hook closes the watcher and the JVM exits 0; otherwise wait for a death
+    Thread hook = new Thread(watcher::close, "hindsight-watcher-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Throwable cause = watcher.failure().join();
     err.println("hindsight watcher: stopped: " + cause.getMessage());

@@ -366,7 +366,6 @@ class WatcherIT {
           .withName("api")
           .edit(
               s -> {
-                s.getMetadata().getLabels();
                 s.getMetadata().setLabels(Map.of("rotated", "no"));
                 return s;
               });
