@@ -8,6 +8,7 @@ import io.hindsight.schemas.avro.ChangeLogRecord;
 import io.hindsight.schemas.avro.EventType;
 import io.hindsight.schemas.avro.ObjectKey;
 import io.hindsight.schemas.avro.Origin;
+import io.hindsight.testing.registry.FakeRegistry;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;

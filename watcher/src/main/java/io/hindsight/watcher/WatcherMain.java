@@ -1,5 +1,6 @@
 package io.hindsight.watcher;
 
+import io.hindsight.schemas.config.ConfigSources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

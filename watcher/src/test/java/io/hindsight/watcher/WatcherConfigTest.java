@@ -3,6 +3,7 @@ package io.hindsight.watcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hindsight.schemas.config.ConfigSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

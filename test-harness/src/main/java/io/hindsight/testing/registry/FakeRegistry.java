@@ -1,4 +1,4 @@
-package io.hindsight.serde;
+package io.hindsight.testing.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -12,22 +12,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory stand-in for the registry's register and fetch-by-id endpoints, for fast unit tests
- * of the client's caching and error handling. Real-server behaviour is tested in {@code *IT}.
+ * of the client's caching and error handling and of topologies. Real-server behaviour is tested in
+ * {@code *IT}.
  */
-final class FakeRegistry implements AutoCloseable {
+public final class FakeRegistry implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
   private final List<String> schemas = new ArrayList<>();
-  final AtomicInteger calls = new AtomicInteger();
-  volatile int forcedStatus;
+  public final AtomicInteger calls = new AtomicInteger();
+  public volatile int forcedStatus;
 
-  FakeRegistry() throws IOException {
+  public FakeRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 

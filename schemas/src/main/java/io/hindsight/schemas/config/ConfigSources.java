@@ -1,4 +1,4 @@
-package io.hindsight.watcher;
+package io.hindsight.schemas.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -17,10 +17,10 @@ import org.apache.kafka.common.config.ConfigException;
  * ({@code HINDSIGHT_} + the key in upper snake case: {@code watcher.cluster-name} is {@code
  * HINDSIGHT_WATCHER_CLUSTER_NAME}), then {@code key=value} overrides (flags). Later wins.
  */
-final class ConfigSources {
+public final class ConfigSources {
   private ConfigSources() {}
 
-  static Map<String, String> resolve(
+  public static Map<String, String> resolve(
       Set<String> knownKeys, Path file, Map<String, String> environment, List<String> overrides) {
     Map<String, String> values = new LinkedHashMap<>();
     if (file != null) {
@@ -45,7 +45,7 @@ final class ConfigSources {
     return values;
   }
 
-  static String environmentName(String key) {
+  public static String environmentName(String key) {
     return "HINDSIGHT_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
