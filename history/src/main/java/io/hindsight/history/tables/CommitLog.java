@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -29,6 +28,12 @@ public final class CommitLog {
   public static final String OFFSETS = "hindsight.offsets";
   public static final String WATERMARKS = "hindsight.watermarks";
 
+  /**
+   * Marks a snapshot whose positions were carried forward by table maintenance rather than written
+   * by a streams-app thread; fencing ignores it.
+   */
+  public static final String CARRIED = "hindsight.carried";
+
   /** Table property: partitions of the source topic, so readers can place a namespace. */
   public static final String SOURCE_PARTITIONS = "hindsight.source-partitions";
 
@@ -40,6 +45,7 @@ public final class CommitLog {
       long sequenceNumber,
       long timestampMillis,
       String writer,
+      boolean carried,
       Map<Integer, Long> offsets,
       Map<String, Map<Integer, Instant>> watermarks) {}
 
@@ -115,6 +121,7 @@ public final class CommitLog {
           snapshot.sequenceNumber(),
           snapshot.timestampMillis(),
           summary.getOrDefault(WRITER, ""),
+          Boolean.parseBoolean(summary.get(CARRIED)),
           Map.copyOf(offsetMap),
           watermarkMap);
     } catch (JsonProcessingException | RuntimeException e) {
@@ -131,48 +138,48 @@ public final class CommitLog {
     }
   }
 
-  /** The committed next offset of every partition: from the newest entry that mentions it. */
+  /** The committed next offset of every partition: the highest any retained snapshot records. */
   public static Map<Integer, Long> committedOffsets(Table table) {
+    return committedOffsets(entries(table));
+  }
+
+  static Map<Integer, Long> committedOffsets(List<Entry> entries) {
     Map<Integer, Long> offsets = new HashMap<>();
-    for (Entry entry : entries(table)) {
-      offsets.putAll(entry.offsets());
+    for (Entry entry : entries) {
+      entry.offsets().forEach((p, next) -> offsets.merge(p, next, Math::max));
     }
     return offsets;
   }
 
-  /** The committed watermark of every cluster and partition: from the newest entry for each. */
+  /** The committed watermark of every cluster and partition: the highest recorded. */
   public static Map<String, Map<Integer, Instant>> watermarks(Table table) {
+    return watermarks(entries(table));
+  }
+
+  static Map<String, Map<Integer, Instant>> watermarks(List<Entry> entries) {
     Map<String, Map<Integer, Instant>> watermarks = new HashMap<>();
-    for (Entry entry : entries(table)) {
+    for (Entry entry : entries) {
       entry
           .watermarks()
           .forEach(
-              (cluster, byPartition) ->
-                  watermarks.computeIfAbsent(cluster, c -> new HashMap<>()).putAll(byPartition));
+              (cluster, byPartition) -> {
+                Map<Integer, Instant> known =
+                    watermarks.computeIfAbsent(cluster, c -> new HashMap<>());
+                byPartition.forEach((p, at) -> known.merge(p, at, (a, b) -> a.isAfter(b) ? a : b));
+              });
     }
     return watermarks;
   }
 
   /**
-   * Snapshots that snapshot expiry must keep: for every partition, the newest snapshot that records
-   * its offset, and for every cluster and partition, the newest that records its watermark. Without
-   * them a restarted writer would not know where it stopped.
+   * The summary of the snapshot maintenance commits before it expires old snapshots: the highest
+   * position and watermark of everything retained, so the expired snapshots take nothing with them.
    */
-  public static Set<Long> protectedSnapshots(Table table) {
-    Map<Integer, Long> byPartition = new HashMap<>();
-    Map<String, Long> byWatermark = new HashMap<>();
-    for (Entry entry : entries(table)) {
-      entry.offsets().keySet().forEach(p -> byPartition.put(p, entry.snapshotId()));
-      entry
-          .watermarks()
-          .forEach(
-              (cluster, partitions) ->
-                  partitions
-                      .keySet()
-                      .forEach(p -> byWatermark.put(cluster + "/" + p, entry.snapshotId())));
-    }
-    Set<Long> kept = new java.util.HashSet<>(byPartition.values());
-    kept.addAll(byWatermark.values());
-    return kept;
+  public static Map<String, String> carriedSummary(Table table) {
+    List<Entry> entries = entries(table);
+    Map<String, String> summary =
+        summary("maintenance", committedOffsets(entries), watermarks(entries));
+    summary.put(CARRIED, "true");
+    return summary;
   }
 }

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -22,9 +25,26 @@ public final class ConfigSources {
 
   public static Map<String, String> resolve(
       Set<String> knownKeys, Path file, Map<String, String> environment, List<String> overrides) {
+    return resolve(knownKeys, Set.of(), file, environment, overrides);
+  }
+
+  /**
+   * As {@link #resolve(Set, Path, Map, List)}, also accepting any key that starts with one of
+   * {@code openPrefixes} (pass-through settings such as {@code catalog.property.s3.endpoint}) from
+   * the file and the overrides.
+   */
+  public static Map<String, String> resolve(
+      Set<String> knownKeys,
+      Set<String> openPrefixes,
+      Path file,
+      Map<String, String> environment,
+      List<String> overrides) {
+    Set<String> known = new HashSet<>(knownKeys);
+    Predicate<String> accepted =
+        key -> known.contains(key) || openPrefixes.stream().anyMatch(key::startsWith);
     Map<String, String> values = new LinkedHashMap<>();
     if (file != null) {
-      values.putAll(readFile(file, knownKeys));
+      values.putAll(readFile(file, accepted, knownKeys));
     }
     for (String key : knownKeys) {
       String value = environment.get(environmentName(key));
@@ -39,7 +59,7 @@ public final class ConfigSources {
             "'" + override + "' is not key=value: write e.g. watcher.cluster-name=prod");
       }
       String key = override.substring(0, eq).trim();
-      requireKnown(key, knownKeys, "the command line");
+      requireKnown(key, accepted, knownKeys, "the command line");
       values.put(key, override.substring(eq + 1).trim());
     }
     return values;
@@ -49,7 +69,8 @@ public final class ConfigSources {
     return "HINDSIGHT_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
-  private static Map<String, String> readFile(Path file, Set<String> knownKeys) {
+  private static Map<String, String> readFile(
+      Path file, Predicate<String> accepted, Set<String> knownKeys) {
     Properties props = new Properties();
     try (Reader in = Files.newBufferedReader(file)) {
       props.load(in);
@@ -58,16 +79,22 @@ public final class ConfigSources {
     }
     Map<String, String> values = new LinkedHashMap<>();
     for (String key : props.stringPropertyNames()) {
-      requireKnown(key, knownKeys, file.toString());
+      requireKnown(key, accepted, knownKeys, file.toString());
       values.put(key, props.getProperty(key).trim());
     }
     return values;
   }
 
-  private static void requireKnown(String key, Set<String> knownKeys, String where) {
-    if (!knownKeys.contains(key)) {
+  private static void requireKnown(
+      String key, Predicate<String> accepted, Set<String> knownKeys, String where) {
+    if (!accepted.test(key)) {
       throw new ConfigException(
-          "unknown configuration key '" + key + "' in " + where + "; known keys: " + knownKeys);
+          "unknown configuration key '"
+              + key
+              + "' in "
+              + where
+              + "; known keys: "
+              + new TreeSet<>(knownKeys));
     }
   }
 }
