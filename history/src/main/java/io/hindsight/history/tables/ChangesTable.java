@@ -18,7 +18,7 @@ import org.apache.iceberg.types.Types;
  * exactly-once. Why this partitioning and sort order: ADR 0004.
  */
 public final class ChangesTable {
-  public static final TableIdentifier ID = TableIdentifier.of(HistoryTables.NAMESPACE, "changes");
+  public static final TableIdentifier ID = TableIdentifier.of(TableDefaults.NAMESPACE, "changes");
 
   public static final String CLUSTER = "cluster";
   public static final String API_GROUP = "api_group";
@@ -86,7 +86,7 @@ public final class ChangesTable {
           .asc(KAFKA_OFFSET, NullOrder.NULLS_FIRST)
           .build();
 
-  public static final Map<String, String> PROPERTIES = HistoryTables.properties(OBJECT);
+  public static final Map<String, String> PROPERTIES = TableDefaults.properties(OBJECT);
 
   private ChangesTable() {}
 }

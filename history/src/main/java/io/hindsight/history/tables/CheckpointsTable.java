@@ -20,7 +20,7 @@ import org.apache.iceberg.types.Types;
  */
 public final class CheckpointsTable {
   public static final TableIdentifier ID =
-      TableIdentifier.of(HistoryTables.NAMESPACE, "checkpoints");
+      TableIdentifier.of(TableDefaults.NAMESPACE, "checkpoints");
 
   public static final String CLUSTER = "cluster";
   public static final String NAMESPACE = "namespace";
@@ -86,7 +86,7 @@ public final class CheckpointsTable {
           .asc(NAME, NullOrder.NULLS_FIRST)
           .build();
 
-  public static final Map<String, String> PROPERTIES = HistoryTables.properties(OBJECT);
+  public static final Map<String, String> PROPERTIES = TableDefaults.properties(OBJECT);
 
   private CheckpointsTable() {}
 }

@@ -16,7 +16,7 @@ import org.apache.iceberg.types.Types;
  * partition; one row per partition it reached.
  */
 public final class GapsTable {
-  public static final TableIdentifier ID = TableIdentifier.of(HistoryTables.NAMESPACE, "gaps");
+  public static final TableIdentifier ID = TableIdentifier.of(TableDefaults.NAMESPACE, "gaps");
 
   public static final String CLUSTER = "cluster";
   public static final String KAFKA_PARTITION = "kafka_partition";
@@ -46,7 +46,7 @@ public final class GapsTable {
 
   public static final SortOrder SORT_ORDER = SortOrder.unsorted();
 
-  public static final Map<String, String> PROPERTIES = HistoryTables.properties(null);
+  public static final Map<String, String> PROPERTIES = TableDefaults.properties(null);
 
   private GapsTable() {}
 }

@@ -7,7 +7,6 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -17,7 +16,7 @@ import org.apache.iceberg.exceptions.AlreadyExistsException;
 /** The catalog namespace of Hindsight's tables, their shared properties, and their creation. */
 public final class HistoryTables {
   /** Catalog namespace of every Hindsight table. */
-  public static final Namespace NAMESPACE = Namespace.of("hindsight");
+  public static final Namespace NAMESPACE = TableDefaults.NAMESPACE;
 
   /** One table definition. */
   public record Definition(
@@ -27,6 +26,7 @@ public final class HistoryTables {
       SortOrder sortOrder,
       Map<String, String> properties) {}
 
+  // the definitions read the table classes, which read TableDefaults only: no initialization cycle
   public static final Definition CHANGES =
       new Definition(
           ChangesTable.ID,
@@ -52,27 +52,6 @@ public final class HistoryTables {
   public static final List<Definition> ALL = List.of(CHANGES, CHECKPOINTS, GAPS);
 
   private HistoryTables() {}
-
-  /**
-   * Properties of every table: format v2, Parquet with zstd, and, for the column that holds object
-   * JSON, no column statistics — Iceberg manifests keep min/max values in plain text, and those
-   * would leak object contents (sealed Secrets included) into metadata.
-   */
-  static Map<String, String> properties(String objectColumn) {
-    Map<String, String> properties = new LinkedHashMap<>();
-    properties.put(TableProperties.FORMAT_VERSION, "2");
-    properties.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
-    properties.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-    properties.put(TableProperties.PARQUET_COMPRESSION_LEVEL, "3");
-    properties.put(TableProperties.DEFAULT_WRITE_METRICS_MODE, "truncate(32)");
-    if (objectColumn != null) {
-      properties.put(TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX + objectColumn, "none");
-    }
-    properties.put(TableProperties.COMMIT_NUM_RETRIES, "20");
-    properties.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-    properties.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "50");
-    return Map.copyOf(properties);
-  }
 
   /** Creates the namespace and every table that does not exist yet; returns them all loaded. */
   public static Map<TableIdentifier, Table> ensure(Catalog catalog) {
