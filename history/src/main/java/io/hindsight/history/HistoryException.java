@@ -7,6 +7,8 @@ package io.hindsight.history;
 public final class HistoryException extends RuntimeException {
   /** Why a question was refused. */
   public enum Reason {
+    /** T is later than now. */
+    IN_FUTURE,
     /** T is later than what every part of the pipeline has recorded so far. */
     NOT_YET_COVERED,
     /** T is earlier than the first recorded change. */

@@ -91,7 +91,7 @@ public final class Materializer implements AutoCloseable {
                     tables,
                     config.targetFileBytes(),
                     config.commitTimeout(),
-                    Duration.ofMillis(Math.max(config.commitInterval().toMillis(), 30_000)),
+                    config.watermarkInterval(),
                     Clock.systemUTC(),
                     metrics));
     SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
@@ -224,7 +224,8 @@ public final class Materializer implements AutoCloseable {
     long transactionMs =
         config.commitInterval().toMillis() + config.commitTimeout().toMillis() + 60_000;
     props.put(
-        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), transactionMs);
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        (int) transactionMs);
     props.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), maxBytes);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

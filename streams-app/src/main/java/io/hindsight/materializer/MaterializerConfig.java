@@ -37,6 +37,7 @@ public final class MaterializerConfig extends AbstractConfig {
   public static final String HTTP_PORT = "materializer.http-port";
   public static final String REPLICATION_FACTOR = "kafka.replication-factor";
   public static final String ON_BAD_RECORD = "materializer.on-bad-record";
+  public static final String WATERMARK_INTERVAL_MS = "materializer.watermark-interval-ms";
 
   static final ConfigDef DEFINITION = definition();
 
@@ -95,6 +96,15 @@ public final class MaterializerConfig extends AbstractConfig {
                 Importance.HIGH,
                 "How often changes become visible in the tables: every interval each thread"
                     + " commits its rows to Iceberg, then its Kafka transaction.")
+            .define(
+                WATERMARK_INTERVAL_MS,
+                Type.LONG,
+                30_000L,
+                Range.atLeast(100),
+                Importance.LOW,
+                "When no rows arrive (idle clusters), a commit that only moves the complete-through"
+                    + " watermark is made at most this often, to keep the tables' snapshot count"
+                    + " low.")
             .define(
                 CHECKPOINT_INTERVAL_MS,
                 Type.LONG,
@@ -224,6 +234,10 @@ public final class MaterializerConfig extends AbstractConfig {
 
   public Duration commitInterval() {
     return Duration.ofMillis(getLong(COMMIT_INTERVAL_MS));
+  }
+
+  public Duration watermarkInterval() {
+    return Duration.ofMillis(getLong(WATERMARK_INTERVAL_MS));
   }
 
   public Duration checkpointInterval() {
