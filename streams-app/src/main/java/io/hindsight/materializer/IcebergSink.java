@@ -181,6 +181,14 @@ final class IcebergSink implements RowSink {
       long started = System.nanoTime();
       append(kind, files, positions, marks);
       metrics.committed(kind, writer == null ? 0 : writer.rows(), files.size(), started);
+      LOG.debug(
+          "{} committed {} rows in {} files to {} in {} ms, positions {}",
+          writerId,
+          writer == null ? 0 : writer.rows(),
+          files.size(),
+          kind,
+          (System.nanoTime() - started) / 1_000_000,
+          positions);
       committedNext.get(kind).putAll(positions);
       if (kind == TableKind.CHANGES) {
         lastChangesCommit = now;

@@ -38,6 +38,7 @@ public final class MaterializerConfig extends AbstractConfig {
   public static final String REPLICATION_FACTOR = "kafka.replication-factor";
   public static final String ON_BAD_RECORD = "materializer.on-bad-record";
   public static final String WATERMARK_INTERVAL_MS = "materializer.watermark-interval-ms";
+  public static final String INSTANCE_ID = "materializer.instance-id";
 
   static final ConfigDef DEFINITION = definition();
 
@@ -81,6 +82,14 @@ public final class MaterializerConfig extends AbstractConfig {
                 new ConfigDef.NonEmptyString(),
                 Importance.MEDIUM,
                 "Directory of the local state stores (RocksDB); rebuilt from Kafka when lost.")
+            .define(
+                INSTANCE_ID,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Stable name of this instance (Kafka static membership): a restarted instance takes"
+                    + " its partitions back at once instead of after the session timeout. Unique per"
+                    + " instance; empty: dynamic membership.")
             .define(
                 THREADS,
                 Type.INT,
@@ -226,6 +235,10 @@ public final class MaterializerConfig extends AbstractConfig {
 
   public Path stateDir() {
     return Path.of(getString(STATE_DIR));
+  }
+
+  public String instanceId() {
+    return getString(INSTANCE_ID);
   }
 
   public int threads() {

@@ -290,7 +290,12 @@ class MaterializerIT {
       assertThat(reader.stateAt(StateQuery.namespace("shop", t0.plusSeconds(700))).objects())
           .extracting(StoredObject::resourceVersion)
           .containsExactly("2");
-      assertRefused(reader, "elsewhere", t0.plusSeconds(50), HistoryException.Reason.UNKNOWN_NAMESPACE, "never appears");
+      assertRefused(
+          reader,
+          "elsewhere",
+          t0.plusSeconds(50),
+          HistoryException.Reason.UNKNOWN_NAMESPACE,
+          "never appears");
       assertRefused(
           reader, "shop", t0.plusSeconds(150), HistoryException.Reason.IN_GAP, "WATCHER_START");
       assertRefused(
