@@ -12,8 +12,12 @@ import java.util.Map;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 
-/** Builds the rows of the three tables from what {@code hindsight.changes} carries. */
-final class Rows {
+/**
+ * Builds the rows of the three tables from what {@code hindsight.changes} carries; public so tools
+ * that write histories directly (benchmarks, SQL tests) produce exactly the rows the streams-app
+ * writes.
+ */
+public final class Rows {
   private static final GenericRecord CHANGE = GenericRecord.create(ChangesTable.SCHEMA);
   private static final GenericRecord CHECKPOINT = GenericRecord.create(CheckpointsTable.SCHEMA);
   private static final GenericRecord GAP = GenericRecord.create(GapsTable.SCHEMA);
@@ -21,12 +25,12 @@ final class Rows {
   private Rows() {}
 
   /** The API group of an apiVersion: {@code apps/v1} → {@code apps}, {@code v1} → "". */
-  static String groupOf(String apiVersion) {
+  public static String groupOf(String apiVersion) {
     int slash = apiVersion.indexOf('/');
     return slash < 0 ? "" : apiVersion.substring(0, slash);
   }
 
-  static Record change(ChangeEnvelope e, int partition, long offset) {
+  public static Record change(ChangeEnvelope e, int partition, long offset) {
     Record row = CHANGE.copy();
     row.setField(ChangesTable.CLUSTER, e.getCluster());
     row.setField(ChangesTable.API_GROUP, groupOf(e.getApiVersion()));
@@ -52,7 +56,7 @@ final class Rows {
   }
 
   /** One checkpoint row: object {@code e} (recorded at {@code offset}) in a checkpoint. */
-  static Record checkpoint(
+  public static Record checkpoint(
       ChangeEnvelope e,
       long offset,
       Instant checkpointTime,
@@ -82,7 +86,7 @@ final class Rows {
     return row;
   }
 
-  static Record gap(WatchGap g, int partition, long offset) {
+  public static Record gap(WatchGap g, int partition, long offset) {
     Record row = GAP.copy();
     row.setField(GapsTable.CLUSTER, g.getCluster());
     row.setField(GapsTable.KAFKA_PARTITION, partition);
