@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "hindsight 0.1.0-SNAPSHOT",
     description = "Continuous backup and point-in-time restore for Kubernetes.",
-    subcommands = {DemoCommand.class, WatchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      DemoCommand.class,
+      WatchCommand.class,
+      MaterializeCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Examples:",
