@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.hindsight.ops.HttpEndpoints;
 import io.hindsight.schemas.Topics;
 import io.hindsight.schemas.avro.ChangeLogRecord;
 import io.hindsight.schemas.avro.ObjectKey;
@@ -173,7 +174,12 @@ public final class Watcher implements AutoCloseable {
     if (config.httpPort() >= 0) {
       http =
           new HttpEndpoints(
-              "0.0.0.0", config.httpPort(), metrics.registry, () -> !failure.isDone(), this::ready);
+              "0.0.0.0",
+              config.httpPort(),
+              WatcherConfig.HTTP_PORT,
+              metrics.registry,
+              () -> !failure.isDone(),
+              this::ready);
       LOG.info("metrics and health on port {}", http.port());
     }
   }
