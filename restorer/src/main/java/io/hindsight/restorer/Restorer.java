@@ -144,6 +144,7 @@ public final class Restorer {
       }
     }
     if (request.outputDir() == null
+        && client.namespaces().withName(request.toNamespace()).get() == null
         && ready.stream()
             .noneMatch(
                 o ->
