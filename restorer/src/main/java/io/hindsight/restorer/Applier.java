@@ -237,36 +237,63 @@ final class Applier {
       String namespace,
       GenericKubernetesResource desired,
       GenericKubernetesResource current) {
-    ObjectNode object = item.object();
-    keepAssigned(item, JsonTrees.JSON.valueToTree(current));
-    item.metadata().put("resourceVersion", current.getMetadata().getResourceVersion());
-    GenericKubernetesResource put =
-        JsonTrees.JSON.convertValue(object, GenericKubernetesResource.class);
-    Resource<GenericKubernetesResource> resource = resource(type, item, namespace, put);
-    try {
-      GenericKubernetesResource out =
-          settings.dryRun() ? resource.dryRun().update() : resource.update();
-      remember(item, out);
-      return ObjectResult.of(
-          item, Outcome.REPLACED, "", FieldDiff.between(clean(current), clean(out)));
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 422 && e.getCode() != 409) {
-        throw e;
-      }
-      String why = "the server refused the update (" + reason(e) + ")";
-      if (settings.dryRun()) {
-        return ObjectResult.of(item, Outcome.REPLACED, "would delete and recreate: " + why);
-      }
-      Resource<GenericKubernetesResource> existing = resource(type, item, namespace, current);
-      existing.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-      awaitGone(type, namespace, item.name(), current.getMetadata().getUid());
-      item.metadata().remove("resourceVersion");
-      GenericKubernetesResource fresh =
+    GenericKubernetesResource live = current;
+    for (int attempt = 1; ; attempt++) {
+      keepAssigned(item, JsonTrees.JSON.valueToTree(live));
+      item.metadata().put("resourceVersion", live.getMetadata().getResourceVersion());
+      GenericKubernetesResource put =
           JsonTrees.JSON.convertValue(item.object(), GenericKubernetesResource.class);
-      GenericKubernetesResource out = apply(resource(type, item, namespace, fresh), false);
-      remember(item, out);
-      return ObjectResult.of(item, Outcome.REPLACED, "deleted and recreated: " + why);
+      Resource<GenericKubernetesResource> resource = resource(type, item, namespace, put);
+      try {
+        GenericKubernetesResource out =
+            settings.dryRun() ? resource.dryRun().update() : resource.update();
+        remember(item, out);
+        return ObjectResult.of(
+            item, Outcome.REPLACED, "", FieldDiff.between(clean(current), clean(out)));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409 && attempt < 5) {
+          // a controller wrote the object (its status) since it was read: read it again
+          GenericKubernetesResource again = resource(type, item, namespace, put).get();
+          if (again == null) {
+            item.metadata().remove("resourceVersion");
+            GenericKubernetesResource fresh =
+                JsonTrees.JSON.convertValue(item.object(), GenericKubernetesResource.class);
+            GenericKubernetesResource out = apply(resource(type, item, namespace, fresh), false);
+            remember(item, out);
+            return ObjectResult.of(item, Outcome.CREATED, "deleted by someone else meanwhile");
+          }
+          live = again;
+          continue;
+        }
+        if (e.getCode() != 422) {
+          throw e;
+        }
+        return recreate(
+            item, type, namespace, live, "the server refused the update (" + reason(e) + ")");
+      }
     }
+  }
+
+  /** Deletes {@code live} and creates the recorded object instead (immutable fields changed). */
+  private ObjectResult recreate(
+      RestoreObject item,
+      ServedResource type,
+      String namespace,
+      GenericKubernetesResource live,
+      String why) {
+    if (settings.dryRun()) {
+      return ObjectResult.of(item, Outcome.REPLACED, "would delete and recreate: " + why);
+    }
+    resource(type, item, namespace, live)
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete();
+    awaitGone(type, namespace, item.name(), live.getMetadata().getUid());
+    item.metadata().remove("resourceVersion");
+    GenericKubernetesResource fresh =
+        JsonTrees.JSON.convertValue(item.object(), GenericKubernetesResource.class);
+    GenericKubernetesResource out = apply(resource(type, item, namespace, fresh), false);
+    remember(item, out);
+    return ObjectResult.of(item, Outcome.REPLACED, "deleted and recreated: " + why);
   }
 
   private Resource<GenericKubernetesResource> resource(
