@@ -11,10 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bench program. Usage: {@code bench/run [capture|publish|memory] [--objects=N] [--rounds=R]
- * [--memory-points=N1,N2,...] [--results=DIR] [--no-save]}. {@code capture} (the default) runs both
- * benchmarks of the capture slice; the figures go to stdout as a table and to {@code
- * bench/results/<time>.json}.
+ * The bench program. Usage: {@code bench/run [capture|publish|memory|restore] [--objects=N]
+ * [--rounds=R] [--memory-points=N1,N2,...] [--restore-objects=N] [--results=DIR] [--no-save]}.
+ * {@code capture} (the default) runs both benchmarks of the capture slice; {@code restore} the
+ * restorer's apply rate (its own API server, no broker); the figures go to stdout as a table and to
+ * {@code bench/results/<time>.json}.
  */
 public final class BenchMain {
   private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
@@ -25,27 +26,31 @@ public final class BenchMain {
       int objects,
       int rounds,
       List<Integer> memoryPoints,
+      int restoreObjects,
       Path results,
       boolean save) {
     static final String USAGE =
-        "usage: bench/run [capture|publish|memory] [--objects=N] [--rounds=R]"
-            + " [--memory-points=N1,N2,...] [--results=DIR] [--no-save]";
+        "usage: bench/run [capture|publish|memory|restore] [--objects=N] [--rounds=R]"
+            + " [--memory-points=N1,N2,...] [--restore-objects=N] [--results=DIR] [--no-save]";
 
     static Options parse(String[] args, Path root) {
       String benchmark = "capture";
       int objects = 10_000;
       int rounds = 3;
+      int restoreObjects = 2_000;
       List<Integer> points = List.of(10_000, 20_000, 30_000);
       Path results = root.resolve("bench/results");
       boolean save = true;
       for (String arg : args) {
         if (!arg.startsWith("--")) {
           benchmark = arg.toLowerCase(Locale.ROOT);
-          if (!List.of("capture", "publish", "memory").contains(benchmark)) {
+          if (!List.of("capture", "publish", "memory", "restore").contains(benchmark)) {
             throw new IllegalArgumentException("unknown benchmark '" + arg + "'; " + USAGE);
           }
         } else if (arg.startsWith("--objects=")) {
           objects = positive(arg);
+        } else if (arg.startsWith("--restore-objects=")) {
+          restoreObjects = positive(arg);
         } else if (arg.startsWith("--rounds=")) {
           rounds = positive(arg);
         } else if (arg.startsWith("--memory-points=")) {
@@ -67,7 +72,7 @@ public final class BenchMain {
           throw new IllegalArgumentException("unknown option '" + arg + "'; " + USAGE);
         }
       }
-      return new Options(benchmark, objects, rounds, points, results, save);
+      return new Options(benchmark, objects, rounds, points, restoreObjects, results, save);
     }
 
     boolean runs(String name) {
@@ -104,6 +109,26 @@ public final class BenchMain {
     Path work = root.resolve("bench/target/work-" + runId);
     Files.createDirectories(work);
     LOG.info("bench {} (run {}), state and logs in {}", options, runId, work);
+    if (options.benchmark().equals("restore")) {
+      // the restore benchmark needs only an API server: no broker, no registry
+      RestoreBench.Result result;
+      try (var kube = io.hindsight.testing.kube.KubeApiServer.start(work.resolve("kube-restore"))) {
+        result =
+            new RestoreBench(kube)
+                .run(
+                    options.restoreObjects(),
+                    options.rounds(),
+                    started.toString(),
+                    "bench/run " + String.join(" ", args));
+      }
+      result.print(System.out);
+      if (options.save()) {
+        Path file = result.writeJson(options.results());
+        System.out.println("results written to " + root.relativize(file.toAbsolutePath()));
+      }
+      System.exit(0);
+      return;
+    }
     MachineInfo machine = MachineInfo.current();
     long t0 = System.nanoTime();
     PublishBench.Result publish = null;

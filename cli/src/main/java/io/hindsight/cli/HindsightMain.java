@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       WatchCommand.class,
       MaterializeCommand.class,
+      RestoreCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -21,15 +22,17 @@ import picocli.CommandLine.Command;
       "  hindsight demo                       # everything embedded: no cluster, broker or registry needed",
       "  hindsight watch watcher.cluster-name=prod kafka.bootstrap-servers=kafka:9092 \\",
       "      schema.registry.url=http://registry:8081",
+      "  hindsight restore --namespace shop --at -15m --to-namespace shop-copy --dry-run",
       "",
       "Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 could not start,",
-      "4 a part died while running."
+      "4 a part died while running. 'hindsight restore --help' lists the restore's own."
     })
 public final class HindsightMain implements Runnable {
   private HindsightMain() {}
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new HindsightMain()).execute(args));
+    System.exit(
+        RestoreCommand.oneLineUsageErrors(new CommandLine(new HindsightMain())).execute(args));
   }
 
   @Override
