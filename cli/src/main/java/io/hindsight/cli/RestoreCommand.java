@@ -551,7 +551,7 @@ final class RestoreCommand implements Callable<Integer> {
   static int exitCode(HistoryException.Reason reason) {
     return switch (reason) {
       case UNKNOWN_NAMESPACE, UNKNOWN_CLUSTER -> UNKNOWN_NAMESPACE;
-      case NOT_YET_COVERED -> NOT_COVERED;
+      case IN_FUTURE, NOT_YET_COVERED -> NOT_COVERED;
       case BEFORE_HISTORY -> BEFORE_HISTORY;
       case IN_GAP -> IN_GAP;
       case UNREADABLE -> HISTORY_UNREADABLE;
