@@ -22,6 +22,7 @@ import io.hindsight.schemas.sealing.SealingKeys;
 import io.hindsight.schemas.sealing.SecretSealer;
 import io.hindsight.testing.kube.KubeApiServer;
 import io.hindsight.testing.kube.KubeApiServerExtension;
+import io.hindsight.testing.kube.ServedComparison;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.hindsight.restorer;
+package io.hindsight.testing.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,15 +28,16 @@ import java.util.Set;
  * Namespace names are compared after mapping: every {@code namespace} field and the Namespace's own
  * name equal to {@code from} are expected as {@code to}.
  */
-final class ServedComparison {
-  static final List<String> IGNORED_METADATA =
+public final class ServedComparison {
+  public static final List<String> IGNORED_METADATA =
       List.of(
           "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink");
 
   private ServedComparison() {}
 
   /** The differences, one line each ({@code path: recorded → restored}); empty when equal. */
-  static List<String> differences(JsonNode recorded, JsonNode restored, String from, String to) {
+  public static List<String> differences(
+      JsonNode recorded, JsonNode restored, String from, String to) {
     JsonNode expected = normalize(recorded);
     mapNamespace(expected, from, to);
     if ("Namespace".equals(expected.path("kind").asText())
@@ -48,7 +49,7 @@ final class ServedComparison {
     return out;
   }
 
-  static JsonNode normalize(JsonNode object) {
+  public static JsonNode normalize(JsonNode object) {
     ObjectNode copy = object.deepCopy();
     copy.remove("status");
     ObjectNode meta = (ObjectNode) copy.path("metadata");
