@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       WatchCommand.class,
+      StandaloneCommand.class,
       MaterializeCommand.class,
       RestoreCommand.class,
       CommandLine.HelpCommand.class
