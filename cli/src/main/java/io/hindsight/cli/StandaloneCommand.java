@@ -111,8 +111,17 @@ final class StandaloneCommand implements Callable<Integer> {
               + " (watcher.* to the watcher, materializer.* and catalog.* to the streams-app).")
   List<String> settings = new ArrayList<>();
 
-  private final PrintStream out = System.out;
-  private final PrintStream err = System.err;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  StandaloneCommand() {
+    this(System.out, System.err);
+  }
+
+  StandaloneCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   @Override
   public Integer call() {

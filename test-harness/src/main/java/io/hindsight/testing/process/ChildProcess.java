@@ -67,6 +67,19 @@ public final class ChildProcess {
     }
   }
 
+  /**
+   * The whole command line: {@code /proc/PID/cmdline} where there is one (the JDK's {@code
+   * ProcessHandle.Info} cuts it at 4096 characters, before a long classpath ends).
+   */
+  private static String commandLine(ProcessHandle process) {
+    Path proc = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+    try {
+      return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException e) {
+      return process.info().commandLine().orElse("");
+    }
+  }
+
   /** {@code <log>.pid}: the pid of the running process, so a later start can find an orphan. */
   private Path pidFile() {
     return log.resolveSibling(log.getFileName() + ".pid");
@@ -86,12 +99,7 @@ public final class ChildProcess {
       long pid = Long.parseLong(Files.readString(pidFile).trim());
       ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
-          .filter(
-              h ->
-                  h.info()
-                      .commandLine()
-                      .map(c -> c.contains(log.getParent().toString()))
-                      .orElse(false))
+          .filter(h -> commandLine(h).contains(log.getParent().toString()))
           .ifPresent(
               orphan -> {
                 LOG.warn("stopping {} left running by an earlier run (pid {})", name, pid);
