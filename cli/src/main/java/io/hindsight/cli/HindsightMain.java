@@ -1,5 +1,8 @@
 package io.hindsight.cli;
 
+import io.hindsight.cli.audit.DiffCommand;
+import io.hindsight.cli.audit.HistoryCommand;
+import io.hindsight.cli.audit.PointsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +12,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "hindsight 0.1.0-SNAPSHOT",
     description = "Continuous backup and point-in-time restore for Kubernetes.",
-    subcommands = {DemoCommand.class, WatchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      DemoCommand.class,
+      WatchCommand.class,
+      HistoryCommand.class,
+      DiffCommand.class,
+      PointsCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Examples:",
