@@ -47,13 +47,16 @@ public final class Expected {
     return rows;
   }
 
-  /** Every change of the (first container's) image: observed-at, event type, image. */
-  public List<List<String>> imageHistory(String namespace, String name) {
+  /**
+   * Every change of the image of the Deployment's first container, named {@code container}:
+   * observed-at, event type, container, image.
+   */
+  public List<List<String>> imageHistory(String namespace, String name, String container) {
     List<List<String>> rows = new ArrayList<>();
     String last = null;
     for (Step s : of(namespace, "Deployment", name)) {
       if (s.image() != null && !s.image().equals(last)) {
-        rows.add(List.of(s.at().toString(), s.eventType(), s.image()));
+        rows.add(List.of(s.at().toString(), s.eventType(), container, s.image()));
         last = s.image();
       }
     }

@@ -44,6 +44,7 @@ public final class ScriptedHistory {
   public static final int PARTITIONS = 3;
   public static final Duration CHECKPOINT_INTERVAL = Duration.ofHours(1);
   public static final Duration HEARTBEAT_INTERVAL = Duration.ofMinutes(10);
+
   /** Rows become visible (one commit per table) with every third heartbeat, and at the end. */
   public static final int HEARTBEATS_PER_COMMIT = 3;
 

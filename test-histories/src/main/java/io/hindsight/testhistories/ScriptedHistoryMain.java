@@ -108,7 +108,7 @@ public final class ScriptedHistoryMain {
         expected.whoChanged(ScriptedHistory.BOUTIQUE, "Deployment", "frontend"));
     tsv(
         out.resolve("image-history.tsv"),
-        expected.imageHistory(ScriptedHistory.BOUTIQUE, "frontend"));
+        expected.imageHistory(ScriptedHistory.BOUTIQUE, "frontend", "server"));
     tsv(
         out.resolve("deleted-in-window.tsv"),
         expected.deleted(
