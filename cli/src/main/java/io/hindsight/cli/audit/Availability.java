@@ -44,6 +44,9 @@ public final class Availability {
   }
 
   private static Verdict observed(JsonNode object, JsonNode status) {
+    if (status.isMissingNode() || status.isEmpty()) {
+      return new Verdict(false, "no status recorded yet");
+    }
     long generation = object.path("metadata").path("generation").asLong(0);
     long observed = status.path("observedGeneration").asLong(0);
     if (observed < generation) {

@@ -18,6 +18,8 @@ class AvailabilityTest {
   void deploymentNeedsTheCurrentSpecSeenEveryReplicaUpdatedAvailableAndNoOldOnes() {
     String spec = "\"metadata\":{\"generation\":2},\"spec\":{\"replicas\":3}";
     assertThat(available("Deployment", "{" + spec + "}")).as("no status yet").isFalse();
+    assertThat(of("Deployment", "{" + spec + "}").orElseThrow().reason())
+        .isEqualTo("no status recorded yet");
     assertThat(
             available(
                 "Deployment",
