@@ -1,5 +1,8 @@
 package io.hindsight.cli;
 
+import io.hindsight.cli.audit.DiffCommand;
+import io.hindsight.cli.audit.HistoryCommand;
+import io.hindsight.cli.audit.PointsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +18,9 @@ import picocli.CommandLine.Command;
       StandaloneCommand.class,
       MaterializeCommand.class,
       RestoreCommand.class,
+      HistoryCommand.class,
+      DiffCommand.class,
+      PointsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
