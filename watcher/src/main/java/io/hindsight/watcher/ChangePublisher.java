@@ -271,7 +271,7 @@ final class ChangePublisher implements Runnable {
     }
   }
 
-  private void onObject(Transaction tx, Instant at, ObjectEvent event) {
+  private void onObject(Transaction tx, Instant at, ObjectEvent event) throws InterruptedException {
     ResourceType type = event.type();
     ObjectKey key = ObjectKeys.of(cluster, type, event.object());
     String compact = ObjectKeys.compact(key);
@@ -292,7 +292,7 @@ final class ChangePublisher implements Runnable {
     }
     EnvelopeFactory.Material material;
     try {
-      material = envelopes.material(type, event.object());
+      material = materialOf(event);
     } catch (RuntimeException e) {
       badObject(tx, at, type, key, "UNREADABLE", e.toString());
       return;
@@ -333,6 +333,24 @@ final class ChangePublisher implements Runnable {
             at,
             false);
     sendChangeWithState(tx, at, key, compact, envelope, type);
+  }
+
+  /** The object's JSON and hash: computed ahead by {@link MaterialWorkers}, or here. */
+  private EnvelopeFactory.Material materialOf(ObjectEvent event) throws InterruptedException {
+    if (event.material() == null) {
+      return envelopes.material(event.type(), event.object());
+    }
+    try {
+      return event.material().get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   private boolean inGap(ResourceType type) {

@@ -27,6 +27,7 @@ final class InformerSet implements AutoCloseable {
   private final KubernetesClient client;
   private final ResourceFilter filter;
   private final ObservationQueue queue;
+  private final MaterialWorkers workers;
   private final RelistDetector relists;
   private final long resyncMs;
   private final String cluster;
@@ -38,6 +39,7 @@ final class InformerSet implements AutoCloseable {
       KubernetesClient client,
       ResourceFilter filter,
       ObservationQueue queue,
+      MaterialWorkers workers,
       RelistDetector relists,
       long resyncMs,
       String cluster,
@@ -46,6 +48,7 @@ final class InformerSet implements AutoCloseable {
     this.client = client;
     this.filter = filter;
     this.queue = queue;
+    this.workers = workers;
     this.relists = relists;
     this.resyncMs = resyncMs;
     this.cluster = cluster;
@@ -82,9 +85,11 @@ final class InformerSet implements AutoCloseable {
             // page the initial list and relists: a big type never arrives as one huge answer
             .withLimit(LIST_PAGE)
             .runnableInformer(resyncMs);
-    SlimItemStore store = new SlimItemStore();
+    SlimItemStore store = new SlimItemStore(queue);
     informer.itemStore(store);
-    InformerHandler handler = new InformerHandler(type, filter, queue);
+    // nothing looks objects up by namespace: the index would cost ~50 bytes per object
+    informer.removeNamespaceIndex();
+    InformerHandler handler = new InformerHandler(type, filter, queue, workers);
     informer.addEventHandler(handler);
     CompletableFuture<Void> started = new CompletableFuture<>();
     TrackedInformer tracked = new TrackedInformer(type, informer, handler, store, started);
@@ -160,7 +165,6 @@ final class InformerSet implements AutoCloseable {
           && t.started.isDone()
           && !t.started.isCompletedExceptionally()
           && t.handler.adds() >= t.store.size()) {
-        t.store.compact();
         t.delivered = true;
       }
     }

@@ -9,29 +9,40 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The informers' cache, keeping of each object only what the watcher needs from it: identity, uid
- * and resourceVersion. fabric8 would keep every full object (about 3–4 KB of heap per small
- * ConfigMap); the full state is already in Kafka, and the publisher reads it back from there when
- * it needs an object that vanished unseen.
+ * The informers' cache, keeping of each object only what the watcher needs from it: its key
+ * (namespace/name), uid and resourceVersion, about 250 bytes instead of the 3–4 KB of heap a full
+ * small ConfigMap costs in fabric8's own cache. The full state is already in Kafka, and the
+ * publisher reads it back from there when it needs an object that vanished unseen.
  *
- * <p>Objects are kept whole until the initial list has been delivered ({@link #compact()}), because
- * fabric8 delivers the initial adds from its cache. Afterwards, consequences the publisher handles:
- * a resync hands over cached (slim) objects, and a relist reports deletions with cached (slim)
- * objects.
+ * <p>Not a full-state store ({@link #isFullState()} is false), so fabric8 hands every listed object
+ * to the handler as its page arrives instead of collecting the whole initial list first and
+ * replaying it from the cache: full objects exist only between the list page and the publisher.
+ * Consequences the publisher handles: a resync hands over slim objects (same resourceVersion, never
+ * a change), and a relist reports deletions with slim objects.
+ *
+ * <p>Before an object is taken in, {@link Backpressure} may hold the informer's thread while the
+ * publisher is far behind: that pauses reading the list or watch, so memory stays bounded even when
+ * the list is read faster than it can be published.
  */
 final class SlimItemStore implements ItemStore<GenericKubernetesResource> {
-  private final Map<String, GenericKubernetesResource> items = new ConcurrentHashMap<>();
+  private final Map<String, Slim> items = new ConcurrentHashMap<>();
+  private final Backpressure backpressure;
 
-  /**
-   * False until the initial list has reached the handler: fabric8 hands the initial adds over from
-   * the cache, so until then the cache must hold full objects.
-   */
-  private volatile boolean slim;
+  /** What is kept of one object besides its key. */
+  private record Slim(String uid, String resourceVersion) {}
 
-  /** From now on keep slim objects only, and slim what is held. */
-  void compact() {
-    slim = true;
-    items.replaceAll((key, obj) -> slim(obj));
+  SlimItemStore(Backpressure backpressure) {
+    this.backpressure = backpressure;
+  }
+
+  /** Holds the informer's thread while the publisher is too far behind. */
+  interface Backpressure {
+    void awaitRoom();
+  }
+
+  @Override
+  public boolean isFullState() {
+    return false;
   }
 
   @Override
@@ -41,23 +52,14 @@ final class SlimItemStore implements ItemStore<GenericKubernetesResource> {
 
   @Override
   public GenericKubernetesResource put(String key, GenericKubernetesResource obj) {
-    return items.put(key, slim ? slim(obj) : obj);
-  }
-
-  static GenericKubernetesResource slim(GenericKubernetesResource obj) {
-    ObjectMeta meta = new ObjectMeta();
-    meta.setName(obj.getMetadata().getName());
-    meta.setNamespace(obj.getMetadata().getNamespace());
-    meta.setUid(obj.getMetadata().getUid());
-    meta.setResourceVersion(obj.getMetadata().getResourceVersion());
-    GenericKubernetesResource slim = new GenericKubernetesResource();
-    slim.setMetadata(meta);
-    return slim;
+    backpressure.awaitRoom();
+    ObjectMeta meta = obj.getMetadata();
+    return restore(key, items.put(key, new Slim(meta.getUid(), meta.getResourceVersion())));
   }
 
   @Override
   public GenericKubernetesResource remove(String key) {
-    return items.remove(key);
+    return restore(key, items.remove(key));
   }
 
   @Override
@@ -67,7 +69,7 @@ final class SlimItemStore implements ItemStore<GenericKubernetesResource> {
 
   @Override
   public Stream<GenericKubernetesResource> values() {
-    return items.values().stream();
+    return items.entrySet().stream().map(e -> restore(e.getKey(), e.getValue()));
   }
 
   @Override
@@ -77,6 +79,22 @@ final class SlimItemStore implements ItemStore<GenericKubernetesResource> {
 
   @Override
   public GenericKubernetesResource get(String key) {
-    return items.get(key);
+    return restore(key, items.get(key));
+  }
+
+  /** A slim object: identity, uid and resourceVersion only. */
+  private static GenericKubernetesResource restore(String key, Slim slim) {
+    if (slim == null) {
+      return null;
+    }
+    int slash = key.indexOf('/');
+    ObjectMeta meta = new ObjectMeta();
+    meta.setNamespace(slash < 0 ? null : key.substring(0, slash));
+    meta.setName(slash < 0 ? key : key.substring(slash + 1));
+    meta.setUid(slim.uid());
+    meta.setResourceVersion(slim.resourceVersion());
+    GenericKubernetesResource object = new GenericKubernetesResource();
+    object.setMetadata(meta);
+    return object;
   }
 }

@@ -26,13 +26,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -63,7 +71,10 @@ public final class Watcher implements AutoCloseable {
             return t;
           });
   private final WatcherMetrics metrics = new WatcherMetrics();
-  private final ObservationQueue queue = new ObservationQueue(50_000, clock);
+  // informers are held once this many observations wait: full objects exist only between a list
+  // page and the publisher (two list pages); the capacity bounds ticks, gaps and resyncs
+  private static final int QUEUE_HIGH_WATER = 1000;
+  private final ObservationQueue queue = new ObservationQueue(50_000, QUEUE_HIGH_WATER, clock);
   private final String runId = UUID.randomUUID().toString();
 
   private KafkaProducer<byte[], byte[]> producer;
@@ -72,6 +83,7 @@ public final class Watcher implements AutoCloseable {
   private InformerSet informers;
   private ResourceDiscovery discovery;
   private ResourceFilter filter;
+  private MaterialWorkers workers;
   private ChangePublisher publisher;
   private Thread publisherThread;
   private HttpEndpoints http;
@@ -93,43 +105,115 @@ public final class Watcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Kafka and the registry are set up on a few threads while discovery runs and the informers start
+   * listing: the initial list is the longest part of a start, and the queue holds what it delivers
+   * (holding the informers beyond its high water) until the publisher runs.
+   */
   private void startParts() {
     LOG.info("watcher {} starting with configuration:{}", runId, config.describe());
+    long started = System.nanoTime();
     RelistDetector relists = new RelistDetector(clock);
     client = kubernetesClient(relists); // no network yet: a bad kubeconfig fails first
     SecretSealer sealer =
         new SecretSealer(SealingKeys.load(config.sealingKeyFile(), config.generateSealingKey()));
     SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
-    prepareSubjects(registry);
+    // registry, topics then state, transactions
+    ExecutorService setup = Executors.newFixedThreadPool(3, daemon("hindsight-watcher-setup"));
+    Phases phases = new Phases();
+    CompletableFuture<Void> subjects =
+        CompletableFuture.supplyAsync(
+            phases.timed(
+                "registry",
+                () -> {
+                  prepareSubjects(registry);
+                  return null;
+                }),
+            setup);
+    CompletableFuture<Integer> topics =
+        CompletableFuture.supplyAsync(phases.timed("topics", this::ensureTopics), setup);
+    CompletableFuture<WatcherStateStore> store =
+        topics.thenApplyAsync(
+            p -> new WatcherStateStore(config.bootstrapServers(), registry, config.clusterName()),
+            setup);
+    CompletableFuture<WatcherStateStore.Loaded> state =
+        store.thenApplyAsync(phases.timed("state", WatcherStateStore::load), setup);
+    CompletableFuture<KafkaProducer<byte[], byte[]>> transactional =
+        CompletableFuture.supplyAsync(
+            phases.timed("transactions", this::transactionalProducer), setup);
+    try {
+      filter = ResourceFilter.of(config);
+      discovery = new ResourceDiscovery(client, filter);
+      List<ResourceType> all = phases.timed("discovery", this::discoverOrExplain).get();
+      EnvelopeFactory envelopes = new EnvelopeFactory(config.clusterName(), runId, sealer);
+      workers = new MaterialWorkers(envelopes, MaterialWorkers.defaultThreads());
+      informers =
+          new InformerSet(
+              client,
+              filter,
+              queue,
+              workers,
+              relists,
+              config.resyncInterval().toMillis(),
+              config.clusterName(),
+              clock,
+              (type, cause) ->
+                  fail(
+                      new IllegalStateException(
+                          "informer of " + type + " stopped for good: " + cause, cause)));
+      Set<String> served = new HashSet<>();
+      for (ResourceType type : all) {
+        served.add(ObjectKeys.typePrefix(type));
+        if (filter.records(type)) {
+          startInformer(type, null);
+        }
+      }
 
-    int partitions;
-    try (Admin admin = Admin.create(adminProps())) {
-      partitions = KafkaTopics.ensure(admin, config.topicPartitions(), config.replicationFactor());
+      await(subjects);
+      int partitions = await(topics);
+      WatcherStateStore.Loaded loaded = await(state);
+      stateStore = await(store);
+      producer = await(transactional);
+      startPublisher(envelopes, registry, loaded, partitions);
+      Thread startup = new Thread(() -> finishStartup(loaded, served), "hindsight-watcher-startup");
+      startup.setDaemon(true);
+      startup.start();
+    } catch (RuntimeException e) {
+      // what the setup threads opened and nobody holds yet
+      if (stateStore == null) {
+        state.whenComplete((loaded, failed) -> store.thenAccept(WatcherStateStore::close));
+      }
+      if (producer == null) {
+        transactional.thenAccept(p -> p.close(Duration.ZERO));
+      }
+      throw e;
+    } finally {
+      setup.shutdown();
     }
-    producer =
-        new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
-    producer.initTransactions(); // fences any earlier instance for this cluster
 
-    stateStore = new WatcherStateStore(config.bootstrapServers(), registry, config.clusterName());
-    WatcherStateStore.Loaded loaded = stateStore.load();
+    long tickMs = config.heartbeatInterval().toMillis();
+    timers.scheduleAtFixedRate(
+        () -> queue.tryPut(new Observation.Tick()), tickMs, tickMs, TimeUnit.MILLISECONDS);
+    long discoveryMs = config.discoveryInterval().toMillis();
+    timers.scheduleWithFixedDelay(
+        this::rediscover, discoveryMs, discoveryMs, TimeUnit.MILLISECONDS);
+    if (config.httpPort() >= 0) {
+      http =
+          new HttpEndpoints(
+              "0.0.0.0", config.httpPort(), metrics.registry, () -> !failure.isDone(), this::ready);
+      LOG.info("metrics and health on port {}", http.port());
+    }
+    LOG.info(
+        "watcher started in {} ms ({}; in parallel)",
+        (System.nanoTime() - started) / 1_000_000,
+        phases);
+  }
 
-    filter = ResourceFilter.of(config);
-    discovery = new ResourceDiscovery(client, filter);
-    List<ResourceType> all = discoverOrExplain();
-    informers =
-        new InformerSet(
-            client,
-            filter,
-            queue,
-            relists,
-            config.resyncInterval().toMillis(),
-            config.clusterName(),
-            clock,
-            (type, cause) ->
-                fail(
-                    new IllegalStateException(
-                        "informer of " + type + " stopped for good: " + cause, cause)));
-
+  private void startPublisher(
+      EnvelopeFactory envelopes,
+      SchemaRegistryClient registry,
+      WatcherStateStore.Loaded loaded,
+      int partitions) {
     publisher =
         new ChangePublisher(
             queue,
@@ -137,7 +221,7 @@ public final class Watcher implements AutoCloseable {
             loaded.known(),
             loaded.lastCompleteThrough(),
             stateStore,
-            new EnvelopeFactory(config.clusterName(), runId, sealer),
+            envelopes,
             producer,
             new AvroSerializer<ObjectKey>(registry, true),
             new AvroSerializer<ChangeLogRecord>(registry, false),
@@ -152,29 +236,82 @@ public final class Watcher implements AutoCloseable {
     publisherThread = new Thread(publisher, "hindsight-publisher");
     publisherThread.start();
     registerGauges();
+  }
 
-    Set<String> served = new HashSet<>();
-    for (ResourceType type : all) {
-      served.add(ObjectKeys.typePrefix(type));
-      if (filter.records(type)) {
-        startInformer(type, null);
-      }
+  private int ensureTopics() {
+    try (Admin admin = Admin.create(adminProps())) {
+      return KafkaTopics.ensure(admin, config.topicPartitions(), config.replicationFactor());
     }
-    long tickMs = config.heartbeatInterval().toMillis();
-    timers.scheduleAtFixedRate(
-        () -> queue.tryPut(new Observation.Tick()), tickMs, tickMs, TimeUnit.MILLISECONDS);
-    long discoveryMs = config.discoveryInterval().toMillis();
-    timers.scheduleWithFixedDelay(
-        this::rediscover, discoveryMs, discoveryMs, TimeUnit.MILLISECONDS);
-    Thread startup = new Thread(() -> finishStartup(loaded, served), "hindsight-watcher-startup");
-    startup.setDaemon(true);
-    startup.start();
+  }
 
-    if (config.httpPort() >= 0) {
-      http =
-          new HttpEndpoints(
-              "0.0.0.0", config.httpPort(), metrics.registry, () -> !failure.isDone(), this::ready);
-      LOG.info("metrics and health on port {}", http.port());
+  /** The transactional producer, initialized: this fences any earlier instance for the cluster. */
+  private KafkaProducer<byte[], byte[]> transactionalProducer() {
+    KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+    try {
+      p.initTransactions();
+      return p;
+    } catch (RuntimeException e) {
+      p.close(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  /** The result of a start-up step, with its own exception when it failed. */
+  private static <T> T await(CompletableFuture<T> step) {
+    try {
+      return step.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** How long each start-up step took, for the log (steps run in parallel). */
+  private static final class Phases {
+    private final Map<String, Long> took = new ConcurrentHashMap<>();
+
+    <T> Supplier<T> timed(String phase, Supplier<T> step) {
+      return () -> {
+        long t0 = System.nanoTime();
+        try {
+          return step.get();
+        } finally {
+          took.put(phase, (System.nanoTime() - t0) / 1_000_000);
+        }
+      };
+    }
+
+    <A, T> Function<A, T> timed(String phase, Function<A, T> step) {
+      return a -> timed(phase, () -> step.apply(a)).get();
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder out = new StringBuilder();
+      new TreeMap<>(took)
+          .forEach(
+              (phase, ms) ->
+                  out.append(out.length() == 0 ? "" : ", ")
+                      .append(phase)
+                      .append(' ')
+                      .append(ms)
+                      .append(" ms"));
+      return out.toString();
     }
   }
 
@@ -325,7 +462,11 @@ public final class Watcher implements AutoCloseable {
         .build();
   }
 
-  private void prepareSubjects(SchemaRegistryClient registry) {
+  /**
+   * Registers the schemas of both topics and their compatibility, one subject after the other:
+   * Apicurio on H2 answers concurrent registrations with 500s (unique-key and lock conflicts).
+   */
+  private static void prepareSubjects(SchemaRegistryClient registry) {
     for (String topic : List.of(Topics.CHANGES, Topics.WATCHER_STATE)) {
       registry.register(topic + "-key", ObjectKey.getClassSchema());
       registry.setCompatibility(topic + "-key", "BACKWARD_TRANSITIVE");
@@ -417,6 +558,7 @@ public final class Watcher implements AutoCloseable {
       return;
     }
     timers.shutdownNow();
+    queue.close(); // releases informers held by backpressure, so they can stop
     if (informers != null) {
       informers.close();
     }
@@ -427,6 +569,9 @@ public final class Watcher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (workers != null) {
+      workers.close();
     }
     if (http != null) {
       http.close();
