@@ -312,7 +312,7 @@ final class ChangePublisher implements Runnable {
       }
       return;
     }
-    if (previous != null && previous.hash().equals(material.hash())) {
+    if (previous != null && previous.hasHash(material.hash())) {
       metrics.unchanged.inc();
       return;
     }
@@ -364,10 +364,12 @@ final class ChangePublisher implements Runnable {
   private void onReconcile(Transaction tx, Instant at, Reconcile reconcile) {
     for (String compact : known.keysWithPrefix(reconcile.keyPrefix())) {
       KnownState.Entry entry = tx.known.get(compact);
-      String namespace = compact.split("/", 4)[2];
+      String[] parts = compact.split("/", 4);
+      String namespace = parts[2];
+      String storeKey = namespace.isEmpty() ? parts[3] : namespace + "/" + parts[3];
       if (entry != null
           && reconcile.namespaceInScope().test(namespace)
-          && !reconcile.liveKeys().contains(compact)) {
+          && !reconcile.liveKeys().contains(storeKey)) {
         deleteUnseen(tx, at, compact, entry, null);
       }
     }

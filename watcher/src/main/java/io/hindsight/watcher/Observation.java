@@ -52,9 +52,10 @@ sealed interface Observation {
   }
 
   /**
-   * Of the objects whose compact key starts with {@code keyPrefix} (one type), exactly {@code
-   * liveKeys} exist: anything recorded as existing that is not among them was deleted unseen (while
-   * the watcher was down, or with its type).
+   * Of the objects whose compact key starts with {@code keyPrefix} (one type), exactly those whose
+   * informer-store key ({@code namespace/name}, or {@code name}) is in {@code liveKeys} exist:
+   * anything recorded as existing that is not among them was deleted unseen (while the watcher was
+   * down, or with its type).
    */
   record Reconcile(String keyPrefix, Set<String> liveKeys, Predicate<String> namespaceInScope)
       implements Observation {}

@@ -155,7 +155,6 @@ public final class Watcher implements AutoCloseable {
               workers,
               relists,
               config.resyncInterval().toMillis(),
-              config.clusterName(),
               clock,
               (type, cause) ->
                   fail(
