@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
       "  hindsight watch watcher.cluster-name=prod kafka.bootstrap-servers=kafka:9092 \\",
       "      schema.registry.url=http://registry:8081",
       "",
-      "Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 could not start,",
-      "4 a part died while running."
+      "Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 could not start (or, for",
+      "watch, the heap ran out: see watcher/jvm.options), 4 a part died while running."
     })
 public final class HindsightMain implements Runnable {
   private HindsightMain() {}
