@@ -65,7 +65,8 @@ final class RawProducerBaseline {
               counter.bytes(),
               t0,
               counter.firstNanos(),
-              end);
+              end,
+              counter.firstCount());
       LOG.info(
           "raw producer round {}: {} records in {} s (all acknowledged after {} s)",
           round,
