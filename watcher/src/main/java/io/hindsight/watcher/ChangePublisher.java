@@ -136,7 +136,7 @@ final class ChangePublisher implements Runnable {
     while (running) {
       try {
         if (batch.isEmpty()) {
-          queue.drain(batch, MAX_BATCH, transactionMaxMs);
+          queue.gather(batch, MAX_BATCH, transactionMaxMs);
           if (batch.isEmpty()) {
             continue;
           }

@@ -104,6 +104,35 @@ final class ObservationQueue implements SlimItemStore.Backpressure {
     return taken;
   }
 
+  /**
+   * Waits up to {@code lingerMs} for a first observation, then goes on taking observations until
+   * {@code max} are taken or {@code lingerMs} have passed since the first: the publisher's batch,
+   * one Kafka transaction. Informers held by {@link #awaitRoom()} are let go as room is made.
+   */
+  int gather(List<Observation.Stamped> into, int max, long lingerMs) throws InterruptedException {
+    int taken = drain(into, max, lingerMs);
+    if (taken == 0) {
+      return 0;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMs);
+    while (taken < max) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      Observation.Stamped next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        break;
+      }
+      into.add(next);
+      taken += 1 + queue.drainTo(into, max - taken - 1);
+      synchronized (room) {
+        room.notifyAll();
+      }
+    }
+    return taken;
+  }
+
   int size() {
     return queue.size();
   }
