@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ChangePublisher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangePublisher.class);
-  private static final int MAX_BATCH = 2000;
+  // observations per transaction; with the queue's high water (1000) this bounds the full objects
+  // in flight to about two thousand, wherever they are between a list page and Kafka
+  private static final int MAX_BATCH = 1000;
 
   private final ObservationQueue queue;
   private final InformerSet informers;
