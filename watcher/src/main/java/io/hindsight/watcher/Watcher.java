@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.hindsight.schemas.Topics;
 import io.hindsight.schemas.avro.ChangeLogRecord;
 import io.hindsight.schemas.avro.ObjectKey;
 import io.hindsight.schemas.avro.WatcherStateRecord;
@@ -26,11 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,13 +35,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,31 +110,32 @@ public final class Watcher implements AutoCloseable {
     SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
     // registry, topics then state, transactions
     ExecutorService setup = Executors.newFixedThreadPool(3, daemon("hindsight-watcher-setup"));
-    Phases phases = new Phases();
+    StartupSteps steps = new StartupSteps();
+    KafkaSetup kafka = new KafkaSetup(config);
     CompletableFuture<Void> subjects =
         CompletableFuture.supplyAsync(
-            phases.timed(
+            steps.timed(
                 "registry",
                 () -> {
-                  prepareSubjects(registry);
+                  KafkaSetup.registerSubjects(registry);
                   return null;
                 }),
             setup);
     CompletableFuture<Integer> topics =
-        CompletableFuture.supplyAsync(phases.timed("topics", this::ensureTopics), setup);
+        CompletableFuture.supplyAsync(steps.timed("topics", kafka::ensureTopics), setup);
     CompletableFuture<WatcherStateStore> store =
         topics.thenApplyAsync(
             p -> new WatcherStateStore(config.bootstrapServers(), registry, config.clusterName()),
             setup);
     CompletableFuture<WatcherStateStore.Loaded> state =
-        store.thenApplyAsync(phases.timed("state", WatcherStateStore::load), setup);
+        store.thenApplyAsync(steps.timed("state", WatcherStateStore::load), setup);
     CompletableFuture<KafkaProducer<byte[], byte[]>> transactional =
         CompletableFuture.supplyAsync(
-            phases.timed("transactions", this::transactionalProducer), setup);
+            steps.timed("transactions", kafka::transactionalProducer), setup);
     try {
       filter = ResourceFilter.of(config);
       discovery = new ResourceDiscovery(client, filter);
-      List<ResourceType> all = phases.timed("discovery", this::discoverOrExplain).get();
+      List<ResourceType> all = steps.timed("discovery", this::discoverOrExplain).get();
       EnvelopeFactory envelopes = new EnvelopeFactory(config.clusterName(), runId, sealer);
       workers = new MaterialWorkers(envelopes, MaterialWorkers.defaultThreads());
       informers =
@@ -168,11 +159,11 @@ public final class Watcher implements AutoCloseable {
         }
       }
 
-      await(subjects);
-      int partitions = await(topics);
-      WatcherStateStore.Loaded loaded = await(state);
-      stateStore = await(store);
-      producer = await(transactional);
+      StartupSteps.await(subjects);
+      int partitions = StartupSteps.await(topics);
+      WatcherStateStore.Loaded loaded = StartupSteps.await(state);
+      stateStore = StartupSteps.await(store);
+      producer = StartupSteps.await(transactional);
       startPublisher(envelopes, registry, loaded, partitions);
       Thread startup = new Thread(() -> finishStartup(loaded, served), "hindsight-watcher-startup");
       startup.setDaemon(true);
@@ -205,7 +196,7 @@ public final class Watcher implements AutoCloseable {
     LOG.info(
         "watcher started in {} ms ({}; in parallel)",
         (System.nanoTime() - started) / 1_000_000,
-        phases);
+        steps);
   }
 
   private void startPublisher(
@@ -237,40 +228,6 @@ public final class Watcher implements AutoCloseable {
     registerGauges();
   }
 
-  private int ensureTopics() {
-    try (Admin admin = Admin.create(adminProps())) {
-      return KafkaTopics.ensure(admin, config.topicPartitions(), config.replicationFactor());
-    }
-  }
-
-  /** The transactional producer, initialized: this fences any earlier instance for the cluster. */
-  private KafkaProducer<byte[], byte[]> transactionalProducer() {
-    KafkaProducer<byte[], byte[]> p =
-        new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
-    try {
-      p.initTransactions();
-      return p;
-    } catch (RuntimeException e) {
-      p.close(Duration.ZERO);
-      throw e;
-    }
-  }
-
-  /** The result of a start-up step, with its own exception when it failed. */
-  private static <T> T await(CompletableFuture<T> step) {
-    try {
-      return step.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw e;
-    }
-  }
-
   private static ThreadFactory daemon(String name) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
@@ -278,40 +235,6 @@ public final class Watcher implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /** How long each start-up step took, for the log (steps run in parallel). */
-  private static final class Phases {
-    private final Map<String, Long> took = new ConcurrentHashMap<>();
-
-    <T> Supplier<T> timed(String phase, Supplier<T> step) {
-      return () -> {
-        long t0 = System.nanoTime();
-        try {
-          return step.get();
-        } finally {
-          took.put(phase, (System.nanoTime() - t0) / 1_000_000);
-        }
-      };
-    }
-
-    <A, T> Function<A, T> timed(String phase, Function<A, T> step) {
-      return a -> timed(phase, () -> step.apply(a)).get();
-    }
-
-    @Override
-    public String toString() {
-      StringBuilder out = new StringBuilder();
-      new TreeMap<>(took)
-          .forEach(
-              (phase, ms) ->
-                  out.append(out.length() == 0 ? "" : ", ")
-                      .append(phase)
-                      .append(' ')
-                      .append(ms)
-                      .append(" ms"));
-      return out.toString();
-    }
   }
 
   /**
@@ -459,43 +382,6 @@ public final class Watcher implements AutoCloseable {
         .withConfig(kube)
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("hindsight-relist", relists))
         .build();
-  }
-
-  /**
-   * Registers the schemas of both topics and their compatibility, one subject after the other:
-   * Apicurio on H2 answers concurrent registrations with 500s (unique-key and lock conflicts).
-   */
-  private static void prepareSubjects(SchemaRegistryClient registry) {
-    for (String topic : List.of(Topics.CHANGES, Topics.WATCHER_STATE)) {
-      registry.register(topic + "-key", ObjectKey.getClassSchema());
-      registry.setCompatibility(topic + "-key", "BACKWARD_TRANSITIVE");
-    }
-    registry.register(Topics.CHANGES + "-value", ChangeLogRecord.getClassSchema());
-    registry.setCompatibility(Topics.CHANGES + "-value", "BACKWARD_TRANSITIVE");
-    registry.register(Topics.WATCHER_STATE + "-value", WatcherStateRecord.getClassSchema());
-    registry.setCompatibility(Topics.WATCHER_STATE + "-value", "BACKWARD_TRANSITIVE");
-  }
-
-  private Map<String, Object> adminProps() {
-    Map<String, Object> props = new HashMap<>();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-    return props;
-  }
-
-  private Map<String, Object> producerProps() {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "hindsight-watcher-" + config.clusterName());
-    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
-    return props;
   }
 
   private void registerGauges() {
