@@ -31,8 +31,9 @@ import picocli.CommandLine.Command;
       "      schema.registry.url=http://registry:8081",
       "  hindsight restore --namespace shop --at -15m --to-namespace shop-copy --dry-run",
       "",
-      "Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 could not start,",
-      "4 a part died while running. 'hindsight restore --help' lists the restore's own."
+      "Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 could not start (or, for",
+      "watch, the heap ran out: see watcher/jvm.options), 4 a part died while running.",
+      "'hindsight restore --help' lists the restore's own."
     })
 public final class HindsightMain implements Runnable {
   private HindsightMain() {}
