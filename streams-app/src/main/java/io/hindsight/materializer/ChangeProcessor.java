@@ -125,7 +125,7 @@ final class ChangeProcessor implements Processor<byte[], byte[], Void, Void> {
       metrics.records.labelValues("heartbeat", "applied").inc();
     } else if (body instanceof WatchGap gap) {
       if (sink.writes(TableKind.GAPS, partition, offset)) {
-        sink.add(TableKind.GAPS, Rows.gap(gap, partition, offset));
+        sink.add(TableKind.GAPS, partition, Rows.gap(gap, partition, offset));
       }
       metrics.records.labelValues("gap", "recorded").inc();
     }
@@ -161,7 +161,7 @@ final class ChangeProcessor implements Processor<byte[], byte[], Void, Void> {
             : NamespaceProgress.decode(progressBytes);
     namespaces.put(namespaceKey, progress.changed().encode());
     if (sink.writes(TableKind.CHANGES, partition, offset)) {
-      sink.add(TableKind.CHANGES, Rows.change(change, partition, offset));
+      sink.add(TableKind.CHANGES, partition, Rows.change(change, partition, offset));
       metrics.records.labelValues("change", "recorded").inc();
     } else {
       metrics.records.labelValues("change", "replayed").inc();
@@ -195,6 +195,7 @@ final class ChangeProcessor implements Processor<byte[], byte[], Void, Void> {
       Instant at = Micros.toInstant(partitionTimeMicros);
       sink.add(
           TableKind.GAPS,
+          partition,
           Rows.gap(
               new WatchGap(
                   "*",
@@ -259,6 +260,7 @@ final class ChangeProcessor implements Processor<byte[], byte[], Void, Void> {
             (ChangeEnvelope) values.deserialize(topic, state.record()).getBody();
         sink.add(
             TableKind.CHECKPOINTS,
+            partition,
             Rows.checkpoint(change, state.offset(), at, partition, lastOffset, live));
         written++;
       }

@@ -4,6 +4,7 @@ import io.hindsight.history.tables.CommitLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,7 +55,10 @@ final class IcebergSink implements RowSink {
   private final Set<Integer> leaving = new HashSet<>();
   private final Map<TableKind, Map<Integer, Long>> committedNext = new EnumMap<>(TableKind.class);
   private final Map<TableKind, Long> checkedSequence = new EnumMap<>(TableKind.class);
-  private final Map<TableKind, TableWriter> writers = new EnumMap<>(TableKind.class);
+
+  /** Pending rows per table and source partition: a partition's rows go only with its offsets. */
+  private final Map<TableKind, Map<Integer, TableWriter>> writers = new EnumMap<>(TableKind.class);
+
   private final Map<String, Map<Integer, Instant>> watermarks = new HashMap<>();
   private boolean watermarksMoved;
   private Instant lastChangesCommit = Instant.EPOCH;
@@ -79,6 +83,7 @@ final class IcebergSink implements RowSink {
     this.metrics = metrics;
     for (TableKind kind : TableKind.values()) {
       committedNext.put(kind, new HashMap<>());
+      writers.put(kind, new HashMap<>());
     }
   }
 
@@ -89,6 +94,14 @@ final class IcebergSink implements RowSink {
   @Override
   public void register(int partition) {
     leaving.remove(partition);
+    long dropped = drop(partition);
+    if (dropped > 0) {
+      LOG.info(
+          "{} dropped {} pending rows of partition {}: its new task produces them again",
+          writerId,
+          dropped,
+          partition);
+    }
     if (partitions.contains(partition)) {
       return;
     }
@@ -127,11 +140,26 @@ final class IcebergSink implements RowSink {
   }
 
   @Override
-  public void add(TableKind table, Record row) {
+  public void add(TableKind table, int partition, Record row) {
     writers
+        .get(table)
         .computeIfAbsent(
-            table, t -> new TableWriter(tables.get(t), writerNumber, ++round, targetFileBytes))
+            partition,
+            p -> new TableWriter(tables.get(table), writerNumber, ++round, targetFileBytes))
         .write(row);
+  }
+
+  /** Deletes the pending rows of one partition; returns how many there were. */
+  private long drop(int partition) {
+    long rows = 0;
+    for (Map<Integer, TableWriter> byPartition : writers.values()) {
+      TableWriter writer = byPartition.remove(partition);
+      if (writer != null) {
+        rows += writer.rows();
+        writer.abort();
+      }
+    }
+    return rows;
   }
 
   @Override
@@ -159,18 +187,28 @@ final class IcebergSink implements RowSink {
         });
     Instant now = clock.instant();
     for (TableKind kind : List.of(TableKind.CHANGES, TableKind.GAPS, TableKind.CHECKPOINTS)) {
-      TableWriter writer = writers.remove(kind);
+      // only the rows of partitions whose offsets this transaction commits; the others stay
+      // pending (their task commits later, or starts again and drops them)
+      List<TableWriter> due = new ArrayList<>();
+      for (Integer p : offsets.keySet()) {
+        TableWriter writer = writers.get(kind).remove(p);
+        if (writer != null) {
+          due.add(writer);
+        }
+      }
       boolean idleWatermark =
           kind == TableKind.CHANGES
               && watermarksMoved
               && Duration.between(lastChangesCommit, now).compareTo(idleCommitInterval) >= 0;
-      if (writer == null && !idleWatermark) {
+      if (offsets.isEmpty() || (due.isEmpty() && !idleWatermark)) {
         continue;
       }
-      if (offsets.isEmpty() && writer == null) {
-        continue;
+      List<DataFile> files = new ArrayList<>();
+      long rows = 0;
+      for (TableWriter writer : due) {
+        files.addAll(writer.complete());
+        rows += writer.rows();
       }
-      List<DataFile> files = writer == null ? List.of() : writer.complete();
       // while replaying what a table already holds, its recorded position must not go back
       Map<Integer, Long> positions = new TreeMap<>();
       offsets.forEach(
@@ -180,11 +218,11 @@ final class IcebergSink implements RowSink {
           kind == TableKind.CHANGES ? watermarksOf(positions.keySet()) : Map.of();
       long started = System.nanoTime();
       append(kind, files, positions, marks);
-      metrics.committed(kind, writer == null ? 0 : writer.rows(), files.size(), started);
+      metrics.committed(kind, rows, files.size(), started);
       LOG.debug(
           "{} committed {} rows in {} files to {} in {} ms, positions {}",
           writerId,
-          writer == null ? 0 : writer.rows(),
+          rows,
           files.size(),
           kind,
           (System.nanoTime() - started) / 1_000_000,
@@ -196,6 +234,7 @@ final class IcebergSink implements RowSink {
       }
     }
     for (Integer p : leaving) {
+      drop(p); // never committed: whoever takes the partition over produces them again
       partitions.remove(p);
       committedNext.values().forEach(m -> m.remove(p));
     }
@@ -217,8 +256,10 @@ final class IcebergSink implements RowSink {
 
   /** Drops the round: its files are deleted, nothing was committed. */
   void abort() {
-    writers.values().forEach(TableWriter::abort);
-    writers.clear();
+    for (Map<Integer, TableWriter> byPartition : writers.values()) {
+      byPartition.values().forEach(TableWriter::abort);
+      byPartition.clear();
+    }
     for (Integer p : leaving) {
       partitions.remove(p);
       committedNext.values().forEach(m -> m.remove(p));
@@ -272,6 +313,10 @@ final class IcebergSink implements RowSink {
         }
       } catch (RuntimeException e) {
         last = e;
+        if (landedAfterAll(table, summary)) {
+          checkedSequence.put(kind, table.currentSnapshot().sequenceNumber());
+          return; // the failure came after the catalog took the commit: do not append it twice
+        }
         LOG.warn(
             "commit to {} failed, retrying in {} ms: {}", table.name(), backoffMs, e.toString());
       }
@@ -288,6 +333,16 @@ final class IcebergSink implements RowSink {
             + ": "
             + last,
         last);
+  }
+
+  /** As {@link #landed}, after a refresh; false when the catalog cannot be read either. */
+  private static boolean landedAfterAll(Table table, Map<String, String> summary) {
+    try {
+      table.refresh();
+      return landed(table, summary);
+    } catch (RuntimeException unreadable) {
+      return false;
+    }
   }
 
   /** Whether a snapshot with exactly this summary is in the table (a commit of unknown outcome). */

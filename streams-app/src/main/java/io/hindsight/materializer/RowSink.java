@@ -17,7 +17,11 @@ interface RowSink {
     GAPS
   }
 
-  /** Takes on a source partition (a task started on this thread); reads where its tables stand. */
+  /**
+   * Takes on a source partition (a task started on this thread); reads where its tables stand. A
+   * task starts from Kafka's committed offset, so rows of the partition still pending from an
+   * earlier task on it (closed dirty, never committed) are dropped: they will be produced again.
+   */
   void register(int partition);
 
   /** Gives a partition up (its task closed); what is pending still goes with the next commit. */
@@ -26,7 +30,8 @@ interface RowSink {
   /** False when {@code table} already holds what the record at {@code offset} produces. */
   boolean writes(TableKind table, int partition, long offset);
 
-  void add(TableKind table, Record row);
+  /** A row produced by a record (or a punctuation) of source partition {@code partition}. */
+  void add(TableKind table, int partition, Record row);
 
   void watermark(String cluster, int partition, Instant completeThrough);
 }

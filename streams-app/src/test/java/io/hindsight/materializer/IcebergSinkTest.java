@@ -94,8 +94,8 @@ class IcebergSinkTest {
   void aCommitAppendsTheRowsAndRecordsOffsetsAndWatermarksInTheSnapshot() throws Exception {
     IcebergSink sink = sink("w1", tables);
     sink.register(3);
-    sink.add(TableKind.CHANGES, change("a", 3, 10));
-    sink.add(TableKind.CHANGES, change("b", 3, 11));
+    sink.add(TableKind.CHANGES, 3, change("a", 3, 10));
+    sink.add(TableKind.CHANGES, 3, change("b", 3, 11));
     sink.watermark("prod", 3, T0.plusSeconds(5));
     sink.commit(Map.of(3, 12L));
 
@@ -110,8 +110,8 @@ class IcebergSinkTest {
   void aRestartedWriterSkipsWhatTheTableHoldsAndNeverMovesThePositionBack() throws Exception {
     IcebergSink first = sink("w1", tables);
     first.register(0);
-    first.add(TableKind.CHANGES, change("a", 0, 0));
-    first.add(TableKind.CHANGES, change("b", 0, 1));
+    first.add(TableKind.CHANGES, 0, change("a", 0, 0));
+    first.add(TableKind.CHANGES, 0, change("b", 0, 1));
     first.commit(Map.of(0, 2L));
 
     // Kafka's commit was lost: the next writer replays from offset 0
@@ -133,11 +133,11 @@ class IcebergSinkTest {
   void aWriterWhosePartitionAnotherWriterCommittedIsFencedAndCommitsNothing() throws Exception {
     IcebergSink zombie = sink("zombie", tables);
     zombie.register(5);
-    zombie.add(TableKind.CHANGES, change("late", 5, 7));
+    zombie.add(TableKind.CHANGES, 5, change("late", 5, 7));
 
     IcebergSink successor = sink("successor", catalog.reload());
     successor.register(5);
-    successor.add(TableKind.CHANGES, change("new", 5, 7));
+    successor.add(TableKind.CHANGES, 5, change("new", 5, 7));
     successor.commit(Map.of(5, 8L));
 
     assertThatThrownBy(() -> zombie.commit(Map.of(5, 8L)))
@@ -150,7 +150,7 @@ class IcebergSinkTest {
   void anAbortedRoundLeavesNoRowsAndNoFiles() throws Exception {
     IcebergSink sink = sink("w1", tables);
     sink.register(0);
-    sink.add(TableKind.CHANGES, change("a", 0, 0));
+    sink.add(TableKind.CHANGES, 0, change("a", 0, 0));
     sink.abort();
     sink.commit(Map.of(0, 1L));
 
@@ -158,6 +158,48 @@ class IcebergSinkTest {
     try (var files = java.nio.file.Files.walk(dir.resolve("warehouse"))) {
       assertThat(files.filter(p -> p.toString().endsWith(".parquet"))).isEmpty();
     }
+  }
+
+  @Test
+  void aTaskStartedAgainOnItsPartitionDropsWhatItsEarlierTaskLeftPending() throws Exception {
+    IcebergSink sink = sink("w1", tables);
+    sink.register(0);
+    sink.register(1);
+    sink.add(TableKind.CHANGES, 0, change("a", 0, 0));
+    sink.add(TableKind.CHANGES, 1, change("x", 1, 0));
+    // the task of partition 0 is closed dirty and revived without an abort of the transaction:
+    // it processes from Kafka's committed offset again
+    sink.register(0);
+    sink.add(TableKind.CHANGES, 0, change("a", 0, 0));
+    sink.add(TableKind.CHANGES, 0, change("b", 0, 1));
+    sink.commit(Map.of(0, 2L, 1, 1L));
+
+    assertThat(rowsOf(catalog.reload().get(TableKind.CHANGES)))
+        .containsExactly("a@0/0", "b@0/1", "x@1/0");
+  }
+
+  @Test
+  void rowsOfAPartitionWhoseOffsetsTheTransactionDoesNotCommitWaitForTheirOwn() throws Exception {
+    IcebergSink sink = sink("w1", tables);
+    sink.register(0);
+    sink.register(1);
+    sink.add(TableKind.CHANGES, 0, change("a", 0, 0));
+    sink.add(TableKind.CHANGES, 1, change("x", 1, 0));
+    sink.commit(Map.of(0, 1L)); // partition 1's task is not part of this commit
+
+    Table changes = catalog.reload().get(TableKind.CHANGES);
+    assertThat(rowsOf(changes)).containsExactly("a@0/0");
+    assertThat(CommitLog.committedOffsets(changes)).containsExactly(Map.entry(0, 1L));
+
+    sink.commit(Map.of(0, 1L, 1, 1L));
+    assertThat(rowsOf(catalog.reload().get(TableKind.CHANGES))).containsExactly("a@0/0", "x@1/0");
+
+    // a partition given up with rows pending: they are dropped, its next owner produces them
+    sink.add(TableKind.CHANGES, 1, change("y", 1, 1));
+    sink.unregister(1);
+    sink.commit(Map.of(0, 1L));
+    sink.commit(Map.of(0, 1L, 1, 2L));
+    assertThat(rowsOf(catalog.reload().get(TableKind.CHANGES))).containsExactly("a@0/0", "x@1/0");
   }
 
   @Test
@@ -175,7 +217,7 @@ class IcebergSinkTest {
                 IcebergSink sink = sink("w" + partition, own);
                 sink.register(partition);
                 for (long r = 0; r < rounds; r++) {
-                  sink.add(TableKind.CHANGES, change("o" + r, partition, r));
+                  sink.add(TableKind.CHANGES, partition, change("o" + r, partition, r));
                   sink.commit(Map.of(partition, r + 1));
                 }
               },

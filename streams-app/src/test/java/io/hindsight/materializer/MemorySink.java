@@ -44,7 +44,7 @@ final class MemorySink implements RowSink {
   }
 
   @Override
-  public void add(TableKind table, Record row) {
+  public void add(TableKind table, int partition, Record row) {
     rows.get(table).add(row);
   }
 

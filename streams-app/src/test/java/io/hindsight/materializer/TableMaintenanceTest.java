@@ -71,6 +71,7 @@ class TableMaintenanceTest {
         String ns = "ns-" + (9 - i);
         sink.add(
             TableKind.CHANGES,
+            0,
             Rows.change(
                 records.envelope(
                     ADDED,
