@@ -299,7 +299,16 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         "  adservice            %-60s %s (live: deleted)%n",
         adservice ? "present" : "missing", mark(adservice));
-    return imageOk && replicasOk && adservice;
+    int deployments = restored.list().getItems().size();
+    int services = client.services().inNamespace(RESTORED).list().getItems().size();
+    boolean allOk = deployments == 12 && services == 12;
+    out.printf(
+        "  objects              %-60s %s (live: %d Deployments, %d Services)%n",
+        deployments + " Deployments, " + services + " Services",
+        mark(allOk),
+        live.list().getItems().size(),
+        client.services().inNamespace(NAMESPACE).list().getItems().size());
+    return imageOk && replicasOk && adservice && allOk;
   }
 
   private static String mark(boolean ok) {

@@ -120,18 +120,20 @@ final class EmbeddedStack implements AutoCloseable {
   static final class Progress {
     private final PrintStream out;
     private final long started = System.nanoTime();
+    private long stepStarted = started;
 
     Progress(PrintStream out) {
       this.out = out;
     }
 
     void step(String what) {
+      stepStarted = System.nanoTime();
       out.printf("[%6.1f s] %s ... ", seconds(), what);
       out.flush();
     }
 
     void done() {
-      out.printf("done (%.1f s)%n", seconds());
+      out.printf("done in %.1f s%n", (System.nanoTime() - stepStarted) / 1e9);
     }
 
     double seconds() {

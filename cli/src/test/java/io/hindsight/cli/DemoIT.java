@@ -1,0 +1,79 @@
+package io.hindsight.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code hindsight demo} as a newcomer runs it: a process of its own, no cluster, broker or
+ * registry given. It must finish with exit code 0, having restored Online Boutique as it was before
+ * the changes: the old frontend image, one cartservice replica, the deleted adservice back, all 24
+ * objects created and none failed.
+ */
+class DemoIT {
+  @TempDir Path dir;
+
+  @Test
+  void theDemoRestoresTheNamespaceAsItWasBeforeTheChanges() throws Exception {
+    Path output = dir.resolve("demo.out");
+    Process demo =
+        new ProcessBuilder(command())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    boolean ended = demo.waitFor(12, TimeUnit.MINUTES);
+    if (!ended) {
+      demo.descendants().forEach(ProcessHandle::destroyForcibly);
+      demo.destroyForcibly();
+    }
+    String printed = read(output);
+    assertThat(ended).as("the demo ended within 12 minutes; it printed:%n%s", printed).isTrue();
+    assertThat(demo.exitValue()).as("exit code; it printed:%n%s", printed).isZero();
+
+    Matcher restore =
+        Pattern.compile("COMPLETED: (\\d+) objects created, (\\d+) failed").matcher(printed);
+    assertThat(restore.find()).as("a completed restore in:%n%s", printed).isTrue();
+    assertThat(Integer.parseInt(restore.group(1))).isEqualTo(24);
+    assertThat(Integer.parseInt(restore.group(2))).isZero();
+    assertThat(printed)
+        .containsPattern("frontend image\\s+\\S+frontend:v0\\.7\\.0\\s+ok")
+        .containsPattern("cartservice replicas\\s+1\\s+ok")
+        .containsPattern("adservice\\s+present\\s+ok")
+        .containsPattern("objects\\s+12 Deployments, 12 Services\\s+ok")
+        .containsPattern("MODIFIED\\s+Deployment\\s+frontend\\s+replicas=1 image=\\S+:v0\\.8\\.0")
+        .containsPattern("DELETED\\s+Deployment\\s+adservice")
+        .doesNotContain("WRONG");
+    // every step of the demo reports how long it took
+    assertThat(printed)
+        .containsPattern(
+            "restoring boutique as it was at \\S+ into boutique-restored \\.\\.\\. done in \\d+\\.\\d s");
+    // the demo's servers are gone with it: no child process outlives it
+    assertThat(demo.descendants().filter(ProcessHandle::isAlive).count()).isZero();
+  }
+
+  private List<String> command() {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx768m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-Dhindsight.project.root=" + System.getProperty("hindsight.project.root"));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(HindsightMain.class.getName());
+    command.addAll(List.of("demo", "--data-dir", dir.resolve("demo").toString()));
+    return command;
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.exists(file) ? Files.readString(file) : "(nothing)";
+  }
+}
