@@ -229,20 +229,28 @@ final class ChangeProcessor implements Processor<byte[], byte[], Void, Void> {
     }
     for (KeyValue<String, NamespaceProgress> namespace : due) {
       String[] parts = StoreKeys.splitNamespace(namespace.key);
-      writeCheckpoint(parts[0], parts[1]);
+      writeCheckpoint(parts[0], parts[1], namespace.value.lastCheckpointMicros());
       namespaces.put(namespace.key, new NamespaceProgress(partitionTimeMicros, 0).encode());
     }
   }
 
-  private void writeCheckpoint(String cluster, String namespace) {
+  /**
+   * Writes the checkpoint of one namespace from the latest-state store. Deletion markers catch late
+   * repeats of a delete; one goes at the first checkpoint that follows a whole interval after the
+   * delete (a delete observed after {@code previousCheckpointMicros} is kept until the next one).
+   */
+  private void writeCheckpoint(String cluster, String namespace, long previousCheckpointMicros) {
     String prefix = StoreKeys.namespacePrefix(cluster, namespace);
     int live = 0;
     List<String> deletionMarkers = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> objects = latest.prefixScan(prefix, PREFIX_SERIALIZER)) {
       while (objects.hasNext()) {
         KeyValue<String, byte[]> entry = objects.next();
-        if (StoredState.decode(entry.value).deleted()) {
-          deletionMarkers.add(entry.key);
+        StoredState stored = StoredState.decode(entry.value);
+        if (stored.deleted()) {
+          if (stored.observedAtMicros() <= previousCheckpointMicros) {
+            deletionMarkers.add(entry.key);
+          }
         } else {
           live++;
         }
@@ -265,7 +273,6 @@ final class ChangeProcessor implements Processor<byte[], byte[], Void, Void> {
         written++;
       }
     }
-    // a deletion marker only catches late repeats of the delete; one checkpoint later it goes
     deletionMarkers.forEach(latest::delete);
     metrics.checkpoints.inc();
     LOG.debug(

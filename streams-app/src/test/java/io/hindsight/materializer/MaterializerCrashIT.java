@@ -77,7 +77,7 @@ class MaterializerCrashIT {
     config.put(MaterializerConfig.COMMIT_TIMEOUT_MS, "20000");
     config.put(
         MaterializerConfig.CHECKPOINT_INTERVAL_MS,
-        String.valueOf(Duration.ofMinutes(2).toMillis()));
+        String.valueOf(Duration.ofMinutes(10).toMillis()));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx384m");

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,10 +21,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * producer. Each step stands alone, so {@link Watcher} runs them at once.
  */
 final class KafkaSetup {
+  private static final java.time.Duration ADMIN_TIMEOUT = java.time.Duration.ofSeconds(30);
   private final WatcherConfig config;
+  private final java.time.Duration adminTimeout;
 
   KafkaSetup(WatcherConfig config) {
+    this(config, ADMIN_TIMEOUT);
+  }
+
+  /** With how long the topics' set-up may wait for the broker (short in tests). */
+  KafkaSetup(WatcherConfig config, java.time.Duration adminTimeout) {
     this.config = config;
+    this.adminTimeout = adminTimeout;
   }
 
   /**
@@ -45,9 +54,23 @@ final class KafkaSetup {
   int ensureTopics() {
     Map<String, Object> props = new HashMap<>();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) adminTimeout.toMillis());
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) adminTimeout.toMillis());
     try (Admin admin = Admin.create(props)) {
       return KafkaTopics.ensure(admin, config.topicPartitions(), config.replicationFactor());
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof ExecutionException failed
+          && failed.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw new IllegalStateException(
+            "cannot reach Kafka at "
+                + config.bootstrapServers()
+                + " (no answer within "
+                + adminTimeout.toSeconds()
+                + " s): check "
+                + WatcherConfig.BOOTSTRAP_SERVERS,
+            e);
+      }
+      throw e;
     }
   }
 

@@ -89,4 +89,22 @@ class WatcherConfigTest {
     assertThat(code).isEqualTo(WatcherMain.EXIT_START);
     assertThat(err.toString()).contains("watcher.kubeconfig=").contains("no readable file");
   }
+
+  @Test
+  void anUnreachableBrokerIsNamedWithItsSetting() throws Exception {
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    WatcherConfig config =
+        new WatcherConfig(
+            ConfigSources.resolve(
+                WatcherConfig.DEFINITION.names(),
+                null,
+                Map.of(),
+                List.of("kafka.bootstrap-servers=127.0.0.1:" + closedPort)));
+    assertThatThrownBy(() -> new KafkaSetup(config, java.time.Duration.ofSeconds(2)).ensureTopics())
+        .hasMessageContaining("cannot reach Kafka at 127.0.0.1:" + closedPort)
+        .hasMessageContaining("check kafka.bootstrap-servers");
+  }
 }
