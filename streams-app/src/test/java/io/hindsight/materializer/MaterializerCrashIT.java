@@ -75,6 +75,7 @@ class MaterializerCrashIT {
     config.put(MaterializerConfig.APPLICATION_ID, "crash-it-" + topic);
     config.put(MaterializerConfig.INSTANCE_ID, "crash-it-instance");
     config.put(MaterializerConfig.COMMIT_TIMEOUT_MS, "20000");
+    config.put(MaterializerConfig.COMMIT_INTERVAL_MS, "1000");
     config.put(
         MaterializerConfig.CHECKPOINT_INTERVAL_MS,
         String.valueOf(Duration.ofMinutes(10).toMillis()));
@@ -104,7 +105,7 @@ class MaterializerCrashIT {
     ChangeRecords records =
         new ChangeRecords("crash-cluster", new SchemaRegistryClient(registry.url()));
     GeneratedHistory history =
-        new GeneratedHistory(records, 4711, 6000, 5, Instant.now().minus(2, ChronoUnit.DAYS));
+        new GeneratedHistory(records, 4711, 3000, 5, Instant.now().minus(2, ChronoUnit.DAYS));
     catalog.tables(); // created before the first start, as the app would
     app =
         ChildProcess.start(
