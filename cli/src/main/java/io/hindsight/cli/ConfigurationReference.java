@@ -19,12 +19,18 @@ import org.apache.kafka.common.config.types.Password;
  * stale). Run {@code main} with the file's path to rewrite it.
  */
 public final class ConfigurationReference {
-  /** The programs and their definitions, in the order of the page. */
-  static final Map<String, ConfigDef> PROGRAMS =
-      new java.util.LinkedHashMap<>(
-          Map.of(
-              "watcher (hindsight watch)", WatcherConfig.DEFINITION,
-              "streams-app (hindsight materialize)", MaterializerConfig.DEFINITION));
+  /**
+   * The programs and their definitions, in the order of the page (Map.of would iterate in an order
+   * that changes from one JVM to the next).
+   */
+  static final Map<String, ConfigDef> PROGRAMS = programs();
+
+  private static Map<String, ConfigDef> programs() {
+    Map<String, ConfigDef> programs = new java.util.LinkedHashMap<>();
+    programs.put("watcher (hindsight watch)", WatcherConfig.DEFINITION);
+    programs.put("streams-app (hindsight materialize)", MaterializerConfig.DEFINITION);
+    return java.util.Collections.unmodifiableMap(programs);
+  }
 
   private ConfigurationReference() {}
 

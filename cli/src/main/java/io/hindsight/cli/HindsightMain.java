@@ -3,6 +3,7 @@ package io.hindsight.cli;
 import io.hindsight.cli.audit.DiffCommand;
 import io.hindsight.cli.audit.HistoryCommand;
 import io.hindsight.cli.audit.PointsCommand;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       DiffCommand.class,
       PointsCommand.class,
+      AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -30,6 +32,7 @@ import picocli.CommandLine.Command;
       "  hindsight watch watcher.cluster-name=prod kafka.bootstrap-servers=kafka:9092 \\",
       "      schema.registry.url=http://registry:8081",
       "  hindsight restore --namespace shop --at -15m --to-namespace shop-copy --dry-run",
+      "  source <(hindsight generate-completion)   # bash/zsh completion of commands and options",
       "",
       "Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 could not start (or, for",
       "watch, the heap ran out: see watcher/jvm.options), 4 a part died while running.",

@@ -219,7 +219,7 @@ class RestoreCommandTest {
   }
 
   @Test
-  void theUnwiredReaderRefusesInsteadOfMakingUpAState() {
+  void aCatalogWithoutTheHistoryIsRefusedByName() {
     Run r =
         run(
             HistoryStateSources::open,
@@ -232,7 +232,9 @@ class RestoreCommandTest {
             "--output-dir",
             dir.resolve("o").toString());
     assertThat(r.code()).isEqualTo(RestoreCommand.HISTORY_UNREADABLE);
-    assertThat(r.err()).contains("not wired", "jdbc:sqlite:" + dir.resolve("catalog.db"));
+    assertThat(r.err())
+        .contains("no history in the catalog at jdbc:sqlite:" + dir.resolve("catalog.db"))
+        .contains("the streams-app creates the tables");
   }
 
   @Test

@@ -99,7 +99,25 @@ public final class HistoryReader implements AutoCloseable {
           "cannot open the catalog at " + config.uri() + ": " + e.getMessage(),
           e);
     }
-    return new HistoryReader(catalog, true, Clock.systemUTC());
+    try {
+      return new HistoryReader(catalog, true, Clock.systemUTC());
+    } catch (HistoryException e) {
+      closeQuietly(catalog);
+      throw new HistoryException(
+          e.reason(),
+          e.getMessage().replace("in this catalog", "in the catalog at " + config.uri()),
+          e);
+    }
+  }
+
+  private static void closeQuietly(Catalog catalog) {
+    if (catalog instanceof java.io.Closeable closeable) {
+      try {
+        closeable.close();
+      } catch (java.io.IOException | RuntimeException ignored) {
+        // the refusal is what the caller needs
+      }
+    }
   }
 
   private void refresh() {
