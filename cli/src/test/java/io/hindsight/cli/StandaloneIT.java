@@ -163,6 +163,9 @@ class StandaloneIT {
             command(kube),
             dir.resolve("standalone.log"),
             Duration.ofSeconds(30));
+    // recording: every informer synced and a watermark committed for the (still empty) namespace;
+    // a change made before the watcher lists is not one it could have seen
+    awaitRecorded(client);
     List<String> madeWhileUp = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       put(client, "cm-" + i, "v1");
