@@ -1,5 +1,8 @@
 package io.hindsight.cli;
 
+import io.hindsight.cli.audit.DiffCommand;
+import io.hindsight.cli.audit.HistoryCommand;
+import io.hindsight.cli.audit.PointsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,8 +15,12 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       WatchCommand.class,
+      StandaloneCommand.class,
       MaterializeCommand.class,
       RestoreCommand.class,
+      HistoryCommand.class,
+      DiffCommand.class,
+      PointsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -24,8 +31,9 @@ import picocli.CommandLine.Command;
       "      schema.registry.url=http://registry:8081",
       "  hindsight restore --namespace shop --at -15m --to-namespace shop-copy --dry-run",
       "",
-      "Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 could not start,",
-      "4 a part died while running. 'hindsight restore --help' lists the restore's own."
+      "Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 could not start (or, for",
+      "watch, the heap ran out: see watcher/jvm.options), 4 a part died while running.",
+      "'hindsight restore --help' lists the restore's own."
     })
 public final class HindsightMain implements Runnable {
   private HindsightMain() {}

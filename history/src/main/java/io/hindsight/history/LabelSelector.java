@@ -25,6 +25,7 @@ public final class LabelSelector {
     boolean matches(Map<String, String> labels) {
       String value = labels.get(key);
       return switch (operator) {
+        // Set.of(...).contains(null) throws: an absent label equals no value
         case "=" -> value != null && values.contains(value);
         case "!=" -> value == null || !values.contains(value);
         case "in" -> value != null && values.contains(value);
