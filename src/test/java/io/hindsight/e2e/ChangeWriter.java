@@ -99,6 +99,15 @@ final class ChangeWriter implements AutoCloseable {
     }
   }
 
+  /** Returns once the server has confirmed {@code n} more writes than it had at the call. */
+  void awaitMoreWrites(int n) {
+    int target = writes().size() + n;
+    org.awaitility.Awaitility.await(n + " more writes")
+        .atMost(Pipeline.WAIT)
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .until(() -> writes().size() >= target);
+  }
+
   int failures() {
     synchronized (lock) {
       return failures;

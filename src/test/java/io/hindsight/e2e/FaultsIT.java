@@ -11,8 +11,6 @@ import io.hindsight.history.StateQuery;
 import io.hindsight.testing.kube.KubeApiServer;
 import io.hindsight.testing.kube.KubeApiServerExtension;
 import io.hindsight.testing.registry.RegistryExtension;
-import io.hindsight.testing.registry.RegistryServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,9 +23,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,17 +45,18 @@ import org.slf4j.LoggerFactory;
  * the relist: that is by design — a list shows only the present — and the gap covers it, so the
  * states in between may be missing, and restores inside the gap are refused.
  */
-@ExtendWith({KubeApiServerExtension.class, RegistryExtension.class})
+@ExtendWith({KubeApiServerExtension.class, RegistryExtension.class, SharedPipeline.class})
+@Order(3)
 class FaultsIT {
   private static final Logger LOG = LoggerFactory.getLogger(FaultsIT.class);
   private static final String NS = "faults";
-  private static final String CLUSTER = "faults";
-  private static final Duration WRITING = Duration.ofSeconds(4);
+  private static final String CLUSTER = SharedPipeline.CLUSTER;
+  /** Confirmed writes between two steps: about three seconds of changes. */
+  private static final int WRITES = 30;
 
   /** No new gap expected: the watcher watched throughout. */
   private static final String NO_GAP = null;
 
-  @TempDir Path dir;
   private Pipeline pipeline;
   private KubeApiServer kube;
   private KubernetesClient client;
@@ -66,19 +65,13 @@ class FaultsIT {
   private final Instant begin = Instant.now();
 
   @BeforeEach
-  void start(KubeApiServer kube, RegistryServer registry, KubernetesClient client) {
+  void start(Pipeline shared, KubeApiServer kube, KubernetesClient client) {
+    this.pipeline = shared;
     this.kube = kube;
     this.client = client;
     Manifests.namespace(client, NS);
-    pipeline =
-        Pipeline.start(
-            dir,
-            CLUSTER,
-            kube,
-            registry,
-            Map.of("watcher.namespaces.include", NS),
-            // table maintenance (compaction, expiry) runs too, as in production
-            Map.of("materializer.maintenance-interval-ms", "20000"));
+    // gaps of the suite so far (none expected, but not this test's to judge) are not new
+    pipeline.reader().gaps(CLUSTER, Instant.EPOCH, Instant.now()).forEach(this::known);
     writer = new ChangeWriter(kube.config(), NS);
   }
 
@@ -87,49 +80,50 @@ class FaultsIT {
     if (writer != null) {
       writer.close();
     }
-    if (pipeline != null) {
-      pipeline.close();
-    }
+  }
+
+  private boolean known(Gap gap) {
+    return !knownGaps.add(gap.resource() + "|" + gap.from() + "|" + gap.to());
   }
 
   @Test
   void everyChangeExactlyOnceAndEveryBlindIntervalAGapThroughFiveFaults() {
     writer.start();
-    ServerObjects.pause(WRITING);
+    writer.awaitMoreWrites(WRITES);
     verify("steady state", NO_GAP);
 
     // the watcher dies without a word; changes go on; a new one starts from the state topic
     Pipeline.kill(pipeline.watcher());
-    ServerObjects.pause(WRITING);
+    writer.awaitMoreWrites(WRITES);
     pipeline.startWatcher();
     pipeline.awaitReady();
-    ServerObjects.pause(WRITING);
+    writer.awaitMoreWrites(WRITES);
     verify("watcher killed and restarted", "WATCHER_START");
 
     // the streams-app dies between (or inside) commits; the watcher goes on publishing
     Pipeline.kill(pipeline.materializer());
-    ServerObjects.pause(WRITING);
+    writer.awaitMoreWrites(WRITES);
     pipeline.startMaterializer();
     pipeline.awaitReady();
-    ServerObjects.pause(WRITING);
+    writer.awaitMoreWrites(WRITES);
     verify("streams-app killed and restarted", NO_GAP);
 
     // the broker goes away for a while (a clean restart); producer and streams-app retry
     pipeline.kafka.restart();
     pipeline.awaitReady();
-    ServerObjects.pause(WRITING);
+    writer.awaitMoreWrites(WRITES);
     verify("broker restarted", NO_GAP);
 
     // the API server restarts: watches break; its fresh watch cache answers old versions with 410
     kube.restartApiServer();
     pipeline.awaitReady();
-    ServerObjects.pause(WRITING);
+    writer.awaitMoreWrites(WRITES);
     verify("API server restarted", "WATCH_RELIST");
 
     // etcd compacted past what the informers saw, and every watch must reconnect: 410 Gone
     kube.compactEtcd();
     pipeline.awaitReady();
-    ServerObjects.pause(WRITING);
+    writer.awaitMoreWrites(WRITES);
     verify("etcd compacted", "WATCH_RELIST");
 
     LOG.info(
@@ -160,7 +154,7 @@ class FaultsIT {
       assertEveryStateRecorded(step, rows, gaps);
       List<Gap> fresh = new ArrayList<>();
       for (Gap gap : gaps) {
-        if (knownGaps.add(gap.resource() + "|" + gap.from() + "|" + gap.to())) {
+        if (!known(gap)) {
           fresh.add(gap);
         }
       }
@@ -185,24 +179,23 @@ class FaultsIT {
    * apart.)
    */
   private static void assertExactlyOnce(String step, List<ChangeRows.Row> rows) {
-    Map<String, Integer> positions = new HashMap<>();
-    Map<String, Integer> states = new HashMap<>();
-    Map<String, Integer> deletions = new HashMap<>();
+    Map<String, List<ChangeRows.Row>> positions = new HashMap<>();
+    Map<String, List<ChangeRows.Row>> states = new HashMap<>();
+    Map<String, List<ChangeRows.Row>> deletions = new HashMap<>();
     for (ChangeRows.Row r : rows) {
-      positions.merge(r.partition() + "/" + r.offset(), 1, Integer::sum);
-      if (r.deleted()) {
-        deletions.merge(r.uid(), 1, Integer::sum);
-      } else {
-        states.merge(r.uid() + "@" + r.resourceVersion(), 1, Integer::sum);
-      }
+      positions.computeIfAbsent(r.partition() + "/" + r.offset(), k -> new ArrayList<>()).add(r);
+      var byState = r.deleted() ? deletions : states;
+      String key = r.deleted() ? r.uid() : r.uid() + "@" + r.resourceVersion();
+      byState.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
     }
     assertThat(twice(positions)).as("%s: (kafka_partition, kafka_offset) twice", step).isEmpty();
     assertThat(twice(states)).as("%s: (uid, resourceVersion) twice", step).isEmpty();
     assertThat(twice(deletions)).as("%s: a uid deleted twice", step).isEmpty();
   }
 
-  private static List<String> twice(Map<String, Integer> counts) {
-    return counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+  /** The rows of every key that has more than one, for the failure message. */
+  private static List<List<ChangeRows.Row>> twice(Map<String, List<ChangeRows.Row>> rowsByKey) {
+    return rowsByKey.values().stream().filter(r -> r.size() > 1).toList();
   }
 
   /**

@@ -7,22 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.hindsight.testing.kube.KubeApiServer;
 import io.hindsight.testing.kube.KubeApiServerExtension;
 import io.hindsight.testing.kube.ServedComparison;
 import io.hindsight.testing.registry.RegistryExtension;
-import io.hindsight.testing.registry.RegistryServer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Restores back into the namespace they came from, through the whole loop: a dry run that shows the
@@ -30,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * namespace is exactly what was recorded at T; and the existing-object policies against a live
  * object another field manager has taken fields of (server-side apply conflicts).
  */
-@ExtendWith({KubeApiServerExtension.class, RegistryExtension.class})
+@ExtendWith({KubeApiServerExtension.class, RegistryExtension.class, SharedPipeline.class})
+@Order(2)
 class InPlaceRestoreIT {
   private static final String NS = "in-place";
   private static final String FRONTEND_IMAGE =
@@ -46,26 +43,11 @@ class InPlaceRestoreIT {
     "Service/emailservice", "Deployment.apps/adservice", "ConfigMap/mysql"
   };
 
-  @TempDir static Path dir;
   private static Pipeline pipeline;
 
   @BeforeAll
-  static void start(KubeApiServer kube, RegistryServer registry) {
-    pipeline =
-        Pipeline.start(
-            dir.resolve("pipeline"),
-            "in-place",
-            kube,
-            registry,
-            Map.of("watcher.namespaces.include", NS),
-            Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pipeline != null) {
-      pipeline.close();
-    }
+  static void start(Pipeline shared) {
+    pipeline = shared;
   }
 
   @Test

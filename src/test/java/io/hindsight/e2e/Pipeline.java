@@ -279,6 +279,24 @@ final class Pipeline implements AutoCloseable {
     return run.json();
   }
 
+  /**
+   * Several restores at once, each expected to complete (exit 0): their JSON reports, in the order
+   * asked. Independent restores (different targets) need not wait for each other's JVM start.
+   */
+  List<com.fasterxml.jackson.databind.JsonNode> restoreAllCompleted(List<String[]> requests) {
+    List<java.util.concurrent.CompletableFuture<Hindsight.Run>> runs = new ArrayList<>();
+    for (String[] request : requests) {
+      runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> restore(request)));
+    }
+    List<com.fasterxml.jackson.databind.JsonNode> reports = new ArrayList<>();
+    for (var future : runs) {
+      Hindsight.Run run = future.join();
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      reports.add(run.json());
+    }
+    return reports;
+  }
+
   @Override
   public void close() {
     if (reader != null) {

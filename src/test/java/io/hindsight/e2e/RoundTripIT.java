@@ -9,16 +9,15 @@ import io.hindsight.history.StateQuery;
 import io.hindsight.testing.kube.KubeApiServer;
 import io.hindsight.testing.kube.KubeApiServerExtension;
 import io.hindsight.testing.registry.RegistryExtension;
-import io.hindsight.testing.registry.RegistryServer;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole loop on every manifest set of the shared test data: applied to a real API server,
@@ -27,34 +26,22 @@ import org.junit.jupiter.api.io.TempDir;
  * fresh namespaces and into a second API server standing in for another cluster. Every restored
  * object equals what the server held at that instant; ReplicaSets come back from the controller.
  */
-@ExtendWith({KubeApiServerExtension.class, RegistryExtension.class})
+@ExtendWith({KubeApiServerExtension.class, RegistryExtension.class, SharedPipeline.class})
+@Order(1)
 class RoundTripIT {
   private static final String NS = "rt";
 
-  @TempDir static Path dir;
   private static Pipeline pipeline;
   private static KubeApiServer other;
 
   @BeforeAll
-  static void start(KubeApiServer kube, RegistryServer registry) {
-    pipeline =
-        Pipeline.start(
-            dir.resolve("pipeline"),
-            "round-trip",
-            kube,
-            registry,
-            Map.of("watcher.namespaces.include", NS),
-            // checkpoints every few seconds of business time: the later instants are restored
-            // from a checkpoint plus the changes after it, the first from the changes alone
-            Map.of("materializer.checkpoint-interval-ms", "3000"));
-    other = KubeApiServer.start(dir.resolve("other-cluster"));
+  static void start(Pipeline shared) {
+    pipeline = shared;
+    other = KubeApiServer.start(TestDirs.create("other-cluster-"));
   }
 
   @AfterAll
   static void stop() {
-    if (pipeline != null) {
-      pipeline.close();
-    }
     if (other != null) {
       other.close();
     }
@@ -135,15 +122,26 @@ class RoundTripIT {
           .as("history of %s at %s against the server's objects then", NS, t.at())
           .isEqualTo(RecordedState.versions(t.listing()));
     }
-    int n = 1;
-    for (ServerObjects.AtInstant t : List.of(t1, t2, t3)) {
-      String to = NS + "-t" + n++;
-      JsonNode report =
-          pipeline.restoreCompleted(
-              "--namespace", NS, "--at", t.at().toString(), "--to-namespace", to);
-      Restored.assertCompleted(report);
-      Restored.assertAsRecorded(client, t.listing(), NS, to, List.of());
-      Restored.assertReplicaSetsFromController(client, to);
+    // one restore per instant into a fresh namespace, and the second instant into another cluster
+    // (a second API server, through its kubeconfig), which lacks the CRD and the cluster RBAC too:
+    // they come with the namespace. Independent targets: the four run at once.
+    List<ServerObjects.AtInstant> instants = List.of(t1, t2, t3);
+    List<String[]> requests = new ArrayList<>();
+    for (int n = 1; n <= instants.size(); n++) {
+      requests.add(
+          new String[] {
+            "--namespace", NS, "--at", instants.get(n - 1).at().toString(), "--to-namespace", to(n)
+          });
+    }
+    requests.add(
+        new String[] {
+          "--namespace", NS, "--at", t2.at().toString(), "--kubeconfig", other.kubeconfigPath().toString()
+        });
+    List<JsonNode> reports = pipeline.restoreAllCompleted(requests);
+    for (int n = 1; n <= instants.size(); n++) {
+      Restored.assertCompleted(reports.get(n - 1));
+      Restored.assertAsRecorded(client, instants.get(n - 1).listing(), NS, to(n), List.of());
+      Restored.assertReplicaSetsFromController(client, to(n));
     }
     // the instants differ where the changes say they do
     assertThat(Manifests.image(deployment(client, NS + "-t1", "frontend"))).endsWith(":v0.7.0");
@@ -158,28 +156,23 @@ class RoundTripIT {
             client.secrets().inNamespace(NS + "-t2").withName("db").get().getData().get("password"))
         .isEqualTo(Manifests.base64("n3w-s3cret"));
 
-    // another cluster (a second API server, through its kubeconfig), which lacks the CRD and the
-    // cluster RBAC too: they come with the namespace
+    JsonNode otherReport = reports.get(3);
+    Restored.assertCompleted(otherReport);
+    assertThat(Restored.withOutcome(otherReport, "CREATED"))
+        .contains(
+            "Namespace/" + NS,
+            "CustomResourceDefinition.apiextensions.k8s.io/foos.samplecontroller.k8s.io",
+            "ClusterRole.rbac.authorization.k8s.io/kube-state-metrics",
+            "ClusterRoleBinding.rbac.authorization.k8s.io/kube-state-metrics",
+            "Foo.samplecontroller.k8s.io/example-foo");
     try (KubernetesClient otherClient = other.client()) {
-      JsonNode report =
-          pipeline.restoreCompleted(
-              "--namespace",
-              NS,
-              "--at",
-              t2.at().toString(),
-              "--kubeconfig",
-              other.kubeconfigPath().toString());
-      Restored.assertCompleted(report);
-      assertThat(Restored.withOutcome(report, "CREATED"))
-          .contains(
-              "Namespace/" + NS,
-              "CustomResourceDefinition.apiextensions.k8s.io/foos.samplecontroller.k8s.io",
-              "ClusterRole.rbac.authorization.k8s.io/kube-state-metrics",
-              "ClusterRoleBinding.rbac.authorization.k8s.io/kube-state-metrics",
-              "Foo.samplecontroller.k8s.io/example-foo");
       Restored.assertAsRecorded(otherClient, t2.listing(), NS, NS, Manifests.CLUSTER_OBJECTS);
       Restored.assertReplicaSetsFromController(otherClient, NS);
     }
+  }
+
+  private static String to(int instant) {
+    return NS + "-t" + instant;
   }
 
   private static JsonNode deployment(KubernetesClient client, String ns, String name) {
