@@ -51,6 +51,7 @@ class FaultsIT {
   private static final Logger LOG = LoggerFactory.getLogger(FaultsIT.class);
   private static final String NS = "faults";
   private static final String CLUSTER = SharedPipeline.CLUSTER;
+
   /** Confirmed writes between two steps: about three seconds of changes. */
   private static final int WRITES = 30;
 

@@ -135,7 +135,12 @@ class RoundTripIT {
     }
     requests.add(
         new String[] {
-          "--namespace", NS, "--at", t2.at().toString(), "--kubeconfig", other.kubeconfigPath().toString()
+          "--namespace",
+          NS,
+          "--at",
+          t2.at().toString(),
+          "--kubeconfig",
+          other.kubeconfigPath().toString()
         });
     List<JsonNode> reports = pipeline.restoreAllCompleted(requests);
     for (int n = 1; n <= instants.size(); n++) {

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One deployed {@link Pipeline} for the whole suite (broker process, {@code hindsight watch}, {@code
- * hindsight materialize}, catalog), over the JVM's shared API server and registry: started by the
- * first test class, closed after the last (JUnit closes the root store's values, newest first, so
- * the pipeline stops before the servers it uses). Each test class works in a namespace of its own;
- * {@link FaultsIT}, which kills and restarts the parts, runs last ({@code @Order}).
+ * One deployed {@link Pipeline} for the whole suite (broker process, {@code hindsight watch},
+ * {@code hindsight materialize}, catalog), over the JVM's shared API server and registry: started
+ * by the first test class, closed after the last (JUnit closes the root store's values, newest
+ * first, so the pipeline stops before the servers it uses). Each test class works in a namespace of
+ * its own; {@link FaultsIT}, which kills and restarts the parts, runs last ({@code @Order}).
  */
 final class SharedPipeline implements BeforeAllCallback, ParameterResolver {
   static final String CLUSTER = "e2e";

@@ -59,8 +59,8 @@ public final class KubeApiServerExtension implements BeforeAllCallback, Paramete
   /**
    * The JVM's server, kept in the root context's store: JUnit closes stored {@code AutoCloseable}
    * values when that context ends, i.e. after the last test class. {@link KubeApiServer} also stops
-   * its processes from a shutdown hook if the JVM ends first.
-   * Public for extensions of other modules that build on the shared server.
+   * its processes from a shutdown hook if the JVM ends first. Public for extensions of other
+   * modules that build on the shared server.
    */
   public static KubeApiServer server(ExtensionContext context) {
     return context

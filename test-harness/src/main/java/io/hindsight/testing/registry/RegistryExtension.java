@@ -48,8 +48,8 @@ public final class RegistryExtension implements BeforeAllCallback, ParameterReso
   /**
    * The JVM's server, kept in the root context's store: JUnit closes stored {@code AutoCloseable}
    * values when that context ends, i.e. after the last test class. {@link RegistryServer} also
-   * stops its process from a shutdown hook if the JVM ends first.
-   * Public for extensions of other modules that build on the shared server.
+   * stops its process from a shutdown hook if the JVM ends first. Public for extensions of other
+   * modules that build on the shared server.
    */
   public static RegistryServer server(ExtensionContext context) {
     return context
