@@ -54,7 +54,7 @@ class InPlaceRestoreIT {
   void dryRunThenUpdateAndReplaceWithPruneThenConflictsThenTheNamespaceDeletedAndBack(
       KubernetesClient client) {
     Manifests.all(client, NS, false);
-    ServerObjects.AtInstant t = ServerObjects.settledAt(client, NS, List.of());
+    ServerObjects.AtInstant t = RecordedState.settled(pipeline, client, NS, List.of());
     String at = t.at().toString();
 
     // after T: edits by other clients, deletions, new objects
@@ -69,7 +69,7 @@ class InPlaceRestoreIT {
     Manifests.configMap(client, NS, "extra", Map.of("k", "v"));
     Manifests.deployment(client, NS, "newcomer");
     Manifests.foo(client, NS, "another-foo", "another-foo");
-    ServerObjects.AtInstant after = ServerObjects.settledAt(client, NS, List.of());
+    ServerObjects.AtInstant after = RecordedState.settled(pipeline, client, NS, List.of());
     pipeline.awaitCovered(after.at());
     assertThat(RecordedState.versions(pipeline.reader(), pipeline.cluster, NS, t.at()))
         .as("history of %s at T against the server's objects then", NS)
@@ -87,10 +87,13 @@ class InPlaceRestoreIT {
     String[] request = {
       "--namespace", NS, "--at", at, "--existing-policy", "replace", "--prune", "--dry-run"
     };
-    JsonNode plan = pipeline.restoreCompleted(request);
-    Hindsight.Run text = pipeline.restore(concat(request, "-o", "text"));
+    // the same plan as JSON and as text, at once: neither writes
+    List<Hindsight.Run> runs =
+        pipeline.restoreAll(List.of(request, concat(request, "-o", "text")));
+    assertThat(runs).allSatisfy(run -> assertThat(run.exitCode()).as(run.toString()).isZero());
+    JsonNode plan = runs.get(0).json();
+    Hindsight.Run text = runs.get(1);
 
-    assertThat(text.exitCode()).as(text.toString()).isZero();
     assertThat(ServerObjects.list(client, NS, List.of()).versions())
         .as("resourceVersions and the object list after two dry runs")
         .isEqualTo(before.listing().versions());
@@ -217,14 +220,18 @@ class InPlaceRestoreIT {
       "--namespace", NS, "--at", at, "--include-kinds", "deployments", "--name", "frontend"
     };
 
-    JsonNode none = pipeline.restoreCompleted(onlyFrontend);
+    // none and update without forcing, at once: neither may write
+    List<Hindsight.Run> unforced =
+        pipeline.restoreAll(
+            List.of(
+                onlyFrontend,
+                concat(onlyFrontend, "--existing-policy", "update", "--no-force-conflicts")));
+    Hindsight.Run skipped = unforced.get(0);
+    assertThat(skipped.exitCode()).as(skipped.toString()).isZero();
+    JsonNode none = skipped.json();
     assertThat(Restored.entry(none, "Deployment.apps", "frontend").path("outcome").asText())
         .isEqualTo("SKIPPED");
-    assertThat(image(frontend.get())).isEqualTo("frontend:other");
-
-    Hindsight.Run kept =
-        pipeline.restore(
-            concat(onlyFrontend, "--existing-policy", "update", "--no-force-conflicts"));
+    Hindsight.Run kept = unforced.get(1);
     assertThat(kept.exitCode()).as(kept.toString()).isEqualTo(1);
     JsonNode conflict = Restored.entry(kept.json(), "Deployment.apps", "frontend");
     assertThat(conflict.path("outcome").asText()).isEqualTo("FAILED");

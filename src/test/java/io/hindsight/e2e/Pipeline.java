@@ -3,6 +3,7 @@ package io.hindsight.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hindsight.history.Coverage;
 import io.hindsight.history.HistoryException;
 import io.hindsight.history.HistoryReader;
@@ -26,6 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,15 @@ final class Pipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
   static final Duration WAIT = Duration.ofMinutes(3);
   static final int PARTITIONS = 3;
+
+  /** Threads that wait for restore processes run at once (not the common pool: they block). */
+  private static final ExecutorService PARALLEL =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "restore-run");
+            t.setDaemon(true);
+            return t;
+          });
 
   final Path dir;
   final String cluster;
@@ -273,24 +286,28 @@ final class Pipeline implements AutoCloseable {
   }
 
   /** The same restore, expected to complete (exit 0); returns its JSON report. */
-  com.fasterxml.jackson.databind.JsonNode restoreCompleted(String... args) {
+  JsonNode restoreCompleted(String... args) {
     Hindsight.Run run = restore(args);
     assertThat(run.exitCode()).as(run.toString()).isZero();
     return run.json();
   }
 
   /**
-   * Several restores at once, each expected to complete (exit 0): their JSON reports, in the order
-   * asked. Independent restores (different targets) need not wait for each other's JVM start.
+   * Several restores at once (independent ones: different targets, or none that writes), each as
+   * its own process; their runs, in the order asked.
    */
-  List<com.fasterxml.jackson.databind.JsonNode> restoreAllCompleted(List<String[]> requests) {
-    List<java.util.concurrent.CompletableFuture<Hindsight.Run>> runs = new ArrayList<>();
+  List<Hindsight.Run> restoreAll(List<String[]> requests) {
+    List<CompletableFuture<Hindsight.Run>> runs = new ArrayList<>();
     for (String[] request : requests) {
-      runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> restore(request)));
+      runs.add(CompletableFuture.supplyAsync(() -> restore(request), PARALLEL));
     }
-    List<com.fasterxml.jackson.databind.JsonNode> reports = new ArrayList<>();
-    for (var future : runs) {
-      Hindsight.Run run = future.join();
+    return runs.stream().map(CompletableFuture::join).toList();
+  }
+
+  /** {@link #restoreAll}, each expected to complete (exit 0): their JSON reports. */
+  List<JsonNode> restoreAllCompleted(List<String[]> requests) {
+    List<JsonNode> reports = new ArrayList<>();
+    for (Hindsight.Run run : restoreAll(requests)) {
       assertThat(run.exitCode()).as(run.toString()).isZero();
       reports.add(run.json());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hindsight.history.HistoryReader;
 import io.hindsight.history.Selection;
 import io.hindsight.history.StateQuery;
@@ -50,6 +51,39 @@ final class RecordedState {
               }
             });
     return live;
+  }
+
+  /**
+   * The server's objects at an instant T of history, once things have settled: a listing taken
+   * just before T equals one taken after history is complete through T (so the server held exactly
+   * those objects at T), and history's state at T holds exactly them too. Retried while the
+   * controllers still write or the watcher has not yet observed the last change; a change history
+   * never records keeps the two apart until the wait fails, showing the difference.
+   */
+  static ServerObjects.AtInstant settled(
+      Pipeline pipeline,
+      KubernetesClient client,
+      String ns,
+      java.util.Collection<String> clusterScoped) {
+    AtomicReference<ServerObjects.AtInstant> found = new AtomicReference<>();
+    await("objects of " + ns + " settled and recorded")
+        .atMost(Pipeline.WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              ServerObjects.Listing before = ServerObjects.list(client, ns, clusterScoped);
+              Instant at = Pipeline.now();
+              pipeline.awaitCovered(at);
+              ServerObjects.Listing after = ServerObjects.list(client, ns, clusterScoped);
+              assertThat(after.versions())
+                  .as("the objects of %s around %s (controllers still at work)", ns, at)
+                  .isEqualTo(before.versions());
+              assertThat(versions(pipeline.reader(), pipeline.cluster, ns, at))
+                  .as("history of %s at %s against the server's objects then", ns, at)
+                  .isEqualTo(versions(after));
+              found.set(new ServerObjects.AtInstant(at, after));
+            });
+    return found.get();
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -32,18 +33,21 @@ class RoundTripIT {
   private static final String NS = "rt";
 
   private static Pipeline pipeline;
-  private static KubeApiServer other;
+
+  /** The second API server: started while the manifests are applied to the first. */
+  private static CompletableFuture<KubeApiServer> otherCluster;
 
   @BeforeAll
   static void start(Pipeline shared) {
     pipeline = shared;
-    other = KubeApiServer.start(TestDirs.create("other-cluster-"));
+    otherCluster =
+        CompletableFuture.supplyAsync(() -> KubeApiServer.start(TestDirs.create("other-cluster-")));
   }
 
   @AfterAll
   static void stop() {
-    if (other != null) {
-      other.close();
+    if (otherCluster != null) {
+      otherCluster.thenAccept(KubeApiServer::close).exceptionally(e -> null).join();
     }
   }
 
@@ -52,7 +56,7 @@ class RoundTripIT {
       KubernetesClient client) {
     // T1: everything applied, the controllers done
     Manifests.all(client, NS, true);
-    ServerObjects.AtInstant t1 = ServerObjects.settledAt(client, NS, Manifests.CLUSTER_OBJECTS);
+    ServerObjects.AtInstant t1 = RecordedState.settled(pipeline, client, NS, Manifests.CLUSTER_OBJECTS);
 
     // T2: image bump, scaling, ConfigMap and Secret edits, deletions, new objects
     Manifests.setImage(
@@ -81,7 +85,7 @@ class RoundTripIT {
                 .build())
         .create();
     Manifests.patchFoo(client, NS, "example-foo", 3);
-    ServerObjects.AtInstant t2 = ServerObjects.settledAt(client, NS, Manifests.CLUSTER_OBJECTS);
+    ServerObjects.AtInstant t2 = RecordedState.settled(pipeline, client, NS, Manifests.CLUSTER_OBJECTS);
 
     // T3: more of the same, a custom resource replaced, a deleted Service back under a new uid
     Manifests.setImage(
@@ -103,7 +107,7 @@ class RoundTripIT {
         .delete();
     Manifests.foo(client, NS, "example-foo-2", "example-foo-2");
     Manifests.createOne(client, "online-boutique/v0.7.0.yaml", NS, "Service", "emailservice");
-    ServerObjects.AtInstant t3 = ServerObjects.settledAt(client, NS, Manifests.CLUSTER_OBJECTS);
+    ServerObjects.AtInstant t3 = RecordedState.settled(pipeline, client, NS, Manifests.CLUSTER_OBJECTS);
 
     pipeline.awaitCovered(t3.at());
     assertThat(
@@ -126,6 +130,7 @@ class RoundTripIT {
     // (a second API server, through its kubeconfig), which lacks the CRD and the cluster RBAC too:
     // they come with the namespace. Independent targets: the four run at once.
     List<ServerObjects.AtInstant> instants = List.of(t1, t2, t3);
+    KubeApiServer other = otherCluster.join();
     List<String[]> requests = new ArrayList<>();
     for (int n = 1; n <= instants.size(); n++) {
       requests.add(

@@ -1,7 +1,5 @@
 package io.hindsight.e2e;
 
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIResource;
@@ -9,8 +7,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -53,7 +49,7 @@ final class ServerObjects {
   }
 
   /** A listing at one instant: nothing changed between a listing before {@code at} and after. */
-  record AtInstant(Instant at, Listing listing) {}
+  record AtInstant(java.time.Instant at, Listing listing) {}
 
   static String key(JsonNode object) {
     String apiVersion = object.path("apiVersion").asText();
@@ -129,39 +125,6 @@ final class ServerObjects {
       }
     }
     return new Listing(objects);
-  }
-
-  /**
-   * The objects at an instant: waits until two listings {@code quiet} apart agree (the controllers
-   * are done), takes the instant, lists again, and keeps it when that third listing agrees too —
-   * nothing changed around the instant, so the listing is exactly what the server held then.
-   */
-  static AtInstant settledAt(
-      KubernetesClient client, String namespace, Collection<String> clusterScoped) {
-    // longer than the watch takes to deliver a change: history has seen everything by the instant
-    Duration quiet = Duration.ofSeconds(2);
-    return await("objects of " + namespace + " settled")
-        .atMost(Pipeline.WAIT)
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              Listing before = list(client, namespace, clusterScoped);
-              pause(quiet);
-              Listing middle = list(client, namespace, clusterScoped);
-              if (!middle.versions().equals(before.versions())) {
-                return null;
-              }
-              Instant at = Pipeline.now();
-              pause(Duration.ofMillis(50));
-              Listing after = list(client, namespace, clusterScoped);
-              return after.versions().equals(middle.versions()) ? new AtInstant(at, after) : null;
-            },
-            found -> found != null);
-  }
-
-  /** A deliberate delay (spacing listings or writes), not a wait for a condition. */
-  static void pause(Duration delay) {
-    await().pollDelay(delay).atMost(delay.plusSeconds(5)).until(() -> true);
   }
 
   /** The field managers that wrote {@code object}. */
