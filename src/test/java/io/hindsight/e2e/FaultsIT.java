@@ -63,6 +63,9 @@ class FaultsIT {
   private KubernetesClient client;
   private ChangeWriter writer;
   private final Set<String> knownGaps = new HashSet<>();
+
+  /** Per fault with a gap, an instant inside it: restores there must be refused. */
+  private final Map<String, Instant> insideGaps = new java.util.LinkedHashMap<>();
   private final Instant begin = Instant.now();
 
   @BeforeEach
@@ -127,6 +130,10 @@ class FaultsIT {
     writer.awaitMoreWrites(WRITES);
     verify("etcd compacted", "WATCH_RELIST");
 
+    assertThat(insideGaps)
+        .as("faults with gaps")
+        .containsOnlyKeys("watcher killed and restarted", "API server restarted", "etcd compacted");
+    assertRestoresInsideGapsRefused();
     LOG.info(
         "{} confirmed writes, {} failed while the API server was away, gaps {}",
         writer.writes().size(),
@@ -270,11 +277,11 @@ class FaultsIT {
   }
 
   /**
-   * Each new gap is reported by the reader: {@code stateAt} refuses an instant inside it (IN_GAP),
-   * and {@code hindsight restore --at} it exits with the gap exit code (7) and writes nothing.
+   * Each new gap is reported by the reader: {@code stateAt} refuses an instant inside it (IN_GAP);
+   * one instant per fault is kept for {@link #assertRestoresInsideGapsRefused}.
    */
   private void assertGapsReported(String step, List<Gap> fresh) {
-    boolean restored = false;
+    boolean kept = false;
     for (Gap gap : fresh) {
       assertThat(gap.from()).as("%s: %s", step, gap).isBefore(gap.to());
       Instant inside = gap.from().plus(Duration.between(gap.from(), gap.to()).dividedBy(2));
@@ -289,16 +296,34 @@ class FaultsIT {
           .isInstanceOfSatisfying(
               HistoryException.class,
               e -> assertThat(e.reason()).isEqualTo(HistoryException.Reason.IN_GAP));
-      if (!restored) {
-        // one restore per fault: a JVM start each
-        Hindsight.Run run =
-            pipeline.restore(
-                "--namespace", NS, "--at", inside.toString(), "--to-namespace", NS + "-copy");
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(7);
-        assertThat(run.stderr()).contains("gap");
-        assertThat(client.namespaces().withName(NS + "-copy").get()).isNull();
-        restored = true;
+      if (!kept) {
+        // one restore per fault, run at the end (all at once: each is a JVM start)
+        insideGaps.put(step, inside);
+        kept = true;
       }
     }
+  }
+
+  /**
+   * {@code hindsight restore --at} an instant inside each fault's gap exits with the gap exit code
+   * (7), says so, and writes nothing.
+   */
+  private void assertRestoresInsideGapsRefused() {
+    List<String[]> requests = new ArrayList<>();
+    insideGaps.values()
+        .forEach(
+            at ->
+                requests.add(
+                    new String[] {
+                      "--namespace", NS, "--at", at.toString(), "--to-namespace", NS + "-copy"
+                    }));
+    List<Hindsight.Run> runs = pipeline.restoreAll(requests);
+    List<String> steps = List.copyOf(insideGaps.keySet());
+    for (int i = 0; i < runs.size(); i++) {
+      Hindsight.Run run = runs.get(i);
+      assertThat(run.exitCode()).as("%s: %s", steps.get(i), run).isEqualTo(7);
+      assertThat(run.stderr()).as("%s: %s", steps.get(i), run).contains("gap");
+    }
+    assertThat(client.namespaces().withName(NS + "-copy").get()).isNull();
   }
 }

@@ -88,8 +88,7 @@ class InPlaceRestoreIT {
       "--namespace", NS, "--at", at, "--existing-policy", "replace", "--prune", "--dry-run"
     };
     // the same plan as JSON and as text, at once: neither writes
-    List<Hindsight.Run> runs =
-        pipeline.restoreAll(List.of(request, concat(request, "-o", "text")));
+    List<Hindsight.Run> runs = pipeline.restoreAll(List.of(request, concat(request, "-o", "text")));
     assertThat(runs).allSatisfy(run -> assertThat(run.exitCode()).as(run.toString()).isZero());
     JsonNode plan = runs.get(0).json();
     Hindsight.Run text = runs.get(1);

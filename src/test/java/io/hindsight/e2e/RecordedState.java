@@ -54,11 +54,11 @@ final class RecordedState {
   }
 
   /**
-   * The server's objects at an instant T of history, once things have settled: a listing taken
-   * just before T equals one taken after history is complete through T (so the server held exactly
-   * those objects at T), and history's state at T holds exactly them too. Retried while the
-   * controllers still write or the watcher has not yet observed the last change; a change history
-   * never records keeps the two apart until the wait fails, showing the difference.
+   * The server's objects at an instant T of history, once things have settled: a listing taken just
+   * before T equals one taken after history is complete through T (so the server held exactly those
+   * objects at T), and history's state at T holds exactly them too. Retried while the controllers
+   * still write or the watcher has not yet observed the last change; a change history never records
+   * keeps the two apart until the wait fails, showing the difference.
    */
   static ServerObjects.AtInstant settled(
       Pipeline pipeline,

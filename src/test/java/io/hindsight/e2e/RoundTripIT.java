@@ -56,7 +56,8 @@ class RoundTripIT {
       KubernetesClient client) {
     // T1: everything applied, the controllers done
     Manifests.all(client, NS, true);
-    ServerObjects.AtInstant t1 = RecordedState.settled(pipeline, client, NS, Manifests.CLUSTER_OBJECTS);
+    ServerObjects.AtInstant t1 =
+        RecordedState.settled(pipeline, client, NS, Manifests.CLUSTER_OBJECTS);
 
     // T2: image bump, scaling, ConfigMap and Secret edits, deletions, new objects
     Manifests.setImage(
@@ -85,7 +86,8 @@ class RoundTripIT {
                 .build())
         .create();
     Manifests.patchFoo(client, NS, "example-foo", 3);
-    ServerObjects.AtInstant t2 = RecordedState.settled(pipeline, client, NS, Manifests.CLUSTER_OBJECTS);
+    ServerObjects.AtInstant t2 =
+        RecordedState.settled(pipeline, client, NS, Manifests.CLUSTER_OBJECTS);
 
     // T3: more of the same, a custom resource replaced, a deleted Service back under a new uid
     Manifests.setImage(
@@ -107,7 +109,8 @@ class RoundTripIT {
         .delete();
     Manifests.foo(client, NS, "example-foo-2", "example-foo-2");
     Manifests.createOne(client, "online-boutique/v0.7.0.yaml", NS, "Service", "emailservice");
-    ServerObjects.AtInstant t3 = RecordedState.settled(pipeline, client, NS, Manifests.CLUSTER_OBJECTS);
+    ServerObjects.AtInstant t3 =
+        RecordedState.settled(pipeline, client, NS, Manifests.CLUSTER_OBJECTS);
 
     pipeline.awaitCovered(t3.at());
     assertThat(
