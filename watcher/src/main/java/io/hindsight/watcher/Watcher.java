@@ -72,6 +72,7 @@ public final class Watcher implements AutoCloseable {
   private KubernetesClient client;
   private InformerSet informers;
   private ResourceDiscovery discovery;
+  private VanishedTypes vanished;
   private ResourceFilter filter;
   private MaterialWorkers workers;
   private ChangePublisher publisher;
@@ -135,6 +136,7 @@ public final class Watcher implements AutoCloseable {
     try {
       filter = ResourceFilter.of(config);
       discovery = new ResourceDiscovery(client, filter);
+      vanished = new VanishedTypes(config.discoveryInterval());
       ResourceDiscovery.Discovered discovered =
           steps.timed("discovery", this::discoverOrExplain).get();
       EnvelopeFactory envelopes = new EnvelopeFactory(config.clusterName(), runId, sealer);
@@ -347,7 +349,8 @@ public final class Watcher implements AutoCloseable {
         running.add(tracked.type);
       }
     }
-    for (ResourceType type : discovered.noLongerServed(running)) {
+    for (ResourceType type :
+        vanished.confirm(discovered.noLongerServed(running), System.nanoTime())) {
       informers.stop(type.id());
       // a new preferred version of the same kind is the same objects, not deletions
       if (!informers.records(ObjectKeys.typePrefix(type))) {
