@@ -66,6 +66,7 @@ class FaultsIT {
 
   /** Per fault with a gap, an instant inside it: restores there must be refused. */
   private final Map<String, Instant> insideGaps = new java.util.LinkedHashMap<>();
+
   private final Instant begin = Instant.now();
 
   @BeforeEach
@@ -310,7 +311,8 @@ class FaultsIT {
    */
   private void assertRestoresInsideGapsRefused() {
     List<String[]> requests = new ArrayList<>();
-    insideGaps.values()
+    insideGaps
+        .values()
         .forEach(
             at ->
                 requests.add(
