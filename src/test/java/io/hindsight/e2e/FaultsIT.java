@@ -160,6 +160,7 @@ class FaultsIT {
       LOG.info("after '{}': {} rows, gaps {}", step, rows.size(), gaps);
 
       assertExactlyOnce(step, rows);
+      assertNoLiveObjectDeleted(step, rows);
       assertEveryStateRecorded(step, rows, gaps);
       List<Gap> fresh = new ArrayList<>();
       for (Gap gap : gaps) {
@@ -200,6 +201,23 @@ class FaultsIT {
     assertThat(twice(positions)).as("%s: (kafka_partition, kafka_offset) twice", step).isEmpty();
     assertThat(twice(states)).as("%s: (uid, resourceVersion) twice", step).isEmpty();
     assertThat(twice(deletions)).as("%s: a uid deleted twice", step).isEmpty();
+  }
+
+  /**
+   * No object that still lives is recorded as deleted, in any namespace the suite records (a
+   * relist or a rediscovery that wrongly takes objects for gone would do that).
+   */
+  private void assertNoLiveObjectDeleted(String step, List<ChangeRows.Row> rows) {
+    Set<String> live = new HashSet<>();
+    for (String ns : SharedPipeline.NAMESPACES) {
+      ServerObjects.list(client, ns, List.of())
+          .objects()
+          .values()
+          .forEach(o -> live.add(o.path("metadata").path("uid").asText()));
+    }
+    assertThat(rows.stream().filter(r -> r.deleted() && live.contains(r.uid())).toList())
+        .as("%s: deletions recorded of objects that live", step)
+        .isEmpty();
   }
 
   /** The rows of every key that has more than one, for the failure message. */
