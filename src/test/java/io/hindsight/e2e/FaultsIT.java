@@ -204,8 +204,8 @@ class FaultsIT {
   }
 
   /**
-   * No object that still lives is recorded as deleted, in any namespace the suite records (a
-   * relist or a rediscovery that wrongly takes objects for gone would do that).
+   * No object that still lives is recorded as deleted, in any namespace the suite records (a relist
+   * or a rediscovery that wrongly takes objects for gone would do that).
    */
   private void assertNoLiveObjectDeleted(String step, List<ChangeRows.Row> rows) {
     Set<String> live = new HashSet<>();

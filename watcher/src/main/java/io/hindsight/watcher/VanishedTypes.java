@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Types a discovery no longer shows, held until a later discovery confirms it. A restarting API
@@ -16,6 +18,7 @@ import java.util.Set;
  * recording the type as gone is the safety net, and may wait one interval.)
  */
 final class VanishedTypes {
+  private static final Logger LOG = LoggerFactory.getLogger(VanishedTypes.class);
   private final long confirmAfterNanos;
   private final Map<String, Long> absentSince = new HashMap<>();
 
@@ -32,7 +35,17 @@ final class VanishedTypes {
     List<ResourceType> confirmed = new ArrayList<>();
     for (ResourceType type : absent) {
       ids.add(type.id());
-      long since = absentSince.computeIfAbsent(type.id(), id -> nowNanos);
+      long since =
+          absentSince.computeIfAbsent(
+              type.id(),
+              id -> {
+                LOG.info(
+                    "resource type {} is missing from discovery: kept until a discovery {} s later"
+                        + " confirms it",
+                    id,
+                    confirmAfterNanos / 1_000_000_000L);
+                return nowNanos;
+              });
       if (nowNanos - since >= confirmAfterNanos) {
         confirmed.add(type);
       }
