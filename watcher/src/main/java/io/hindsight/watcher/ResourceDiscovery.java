@@ -7,8 +7,11 @@ import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,18 +34,44 @@ final class ResourceDiscovery {
     this.filter = filter;
   }
 
-  /** The recorded types, sorted by id. Throws when the API server cannot be asked. */
-  List<ResourceType> discover() {
-    return discoverAll().stream().filter(filter::records).toList();
+  /**
+   * What one discovery found: the types served, sorted by id, and the API groups that did not
+   * answer (an aggregated API without its server, or a server that is restarting). A type of a
+   * group that did not answer is unknown, not gone: treating it as gone would record every one of
+   * its objects as deleted, and as created again at the next discovery.
+   */
+  record Discovered(List<ResourceType> types, Set<String> unanswered) {
+    Discovered {
+      types = List.copyOf(types);
+      unanswered = Set.copyOf(unanswered);
+    }
+
+    /** Of {@code running}, the types this discovery shows are no longer served. */
+    List<ResourceType> noLongerServed(Collection<ResourceType> running) {
+      Set<String> served = new HashSet<>();
+      types.forEach(t -> served.add(t.id()));
+      return running.stream()
+          .filter(t -> !served.contains(t.id()) && !unanswered.contains(t.group()))
+          .toList();
+    }
+  }
+
+  /** The recorded types. Throws when the API server cannot be asked at all. */
+  Discovered discover() {
+    Discovered all = discoverAll();
+    return new Discovered(all.types().stream().filter(filter::records).toList(), all.unanswered());
   }
 
   /**
    * Every listable and watchable type served, recorded or not, sorted by id. The groups are asked
    * at once (a server of 1.20 has about twenty): discovery is on the way to the first list.
    */
-  List<ResourceType> discoverAll() {
+  Discovered discoverAll() {
     List<ResourceType> types = new ArrayList<>();
-    addServed("", "v1", types);
+    Set<String> unanswered = new HashSet<>();
+    if (!addServed("", "v1", types)) {
+      throw new KubernetesClientException("the core API (/api/v1) did not answer");
+    }
     APIGroupList groups = client.getApiGroups();
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -57,33 +86,43 @@ final class ResourceDiscovery {
       for (APIGroup group : groups.getGroups()) {
         perGroup.add(CompletableFuture.supplyAsync(() -> servedIn(group), pool));
       }
-      for (CompletableFuture<List<ResourceType>> served : perGroup) {
-        types.addAll(served.join());
+      for (int i = 0; i < perGroup.size(); i++) {
+        List<ResourceType> served = perGroup.get(i).join();
+        if (served == null) {
+          unanswered.add(groups.getGroups().get(i).getName());
+        } else {
+          types.addAll(served);
+        }
       }
     } finally {
       pool.shutdown();
     }
     types.sort(Comparator.comparing(ResourceType::id));
-    return types;
+    return new Discovered(types, unanswered);
   }
 
+  /** The group's types, or null when it did not answer. */
   private List<ResourceType> servedIn(APIGroup group) {
     String groupVersion = group.getPreferredVersion().getGroupVersion();
     List<ResourceType> served = new ArrayList<>();
     try {
-      addServed(group.getName(), version(groupVersion), served);
+      if (addServed(group.getName(), version(groupVersion), served)) {
+        return served;
+      }
+      LOG.warn("skipping API group {} for now: its discovery answered 404", groupVersion);
     } catch (KubernetesClientException e) {
       // an aggregated API that is down (metrics.k8s.io without its server) must not stop the rest
-      LOG.warn("skipping API group {}: discovery failed: {}", groupVersion, e.getMessage());
+      LOG.warn("skipping API group {} for now: discovery failed: {}", groupVersion, e.getMessage());
     }
-    return served;
+    return null;
   }
 
-  private void addServed(String group, String version, List<ResourceType> into) {
+  /** Adds the group version's listable, watchable types; false when it is not found. */
+  private boolean addServed(String group, String version, List<ResourceType> into) {
     String groupVersion = group.isEmpty() ? version : group + "/" + version;
     APIResourceList resources = client.getApiResources(groupVersion);
     if (resources == null) {
-      return;
+      return false;
     }
     for (APIResource r : resources.getResources()) {
       if (r.getName().contains("/")
@@ -97,6 +136,7 @@ final class ResourceDiscovery {
               group, version, r.getKind(), r.getName(), Boolean.TRUE.equals(r.getNamespaced()));
       into.add(type);
     }
+    return true;
   }
 
   private static String version(String groupVersion) {

@@ -20,10 +20,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -73,6 +72,7 @@ public final class Watcher implements AutoCloseable {
   private KubernetesClient client;
   private InformerSet informers;
   private ResourceDiscovery discovery;
+  private VanishedTypes vanished;
   private ResourceFilter filter;
   private MaterialWorkers workers;
   private ChangePublisher publisher;
@@ -136,7 +136,9 @@ public final class Watcher implements AutoCloseable {
     try {
       filter = ResourceFilter.of(config);
       discovery = new ResourceDiscovery(client, filter);
-      List<ResourceType> all = steps.timed("discovery", this::discoverOrExplain).get();
+      vanished = new VanishedTypes(config.discoveryInterval());
+      ResourceDiscovery.Discovered discovered =
+          steps.timed("discovery", this::discoverOrExplain).get();
       EnvelopeFactory envelopes = new EnvelopeFactory(config.clusterName(), runId, sealer);
       workers = new MaterialWorkers(envelopes, MaterialWorkers.defaultThreads());
       informers =
@@ -153,7 +155,7 @@ public final class Watcher implements AutoCloseable {
                       new IllegalStateException(
                           "informer of " + type + " stopped for good: " + cause, cause)));
       Set<String> served = new HashSet<>();
-      for (ResourceType type : all) {
+      for (ResourceType type : discovered.types()) {
         served.add(ObjectKeys.typePrefix(type));
         if (filter.records(type)) {
           startInformer(type, null);
@@ -166,7 +168,9 @@ public final class Watcher implements AutoCloseable {
       stateStore = StartupSteps.await(store);
       producer = StartupSteps.await(transactional);
       startPublisher(envelopes, registry, loaded, partitions);
-      Thread startup = new Thread(() -> finishStartup(loaded, served), "hindsight-watcher-startup");
+      Set<String> unanswered = discovered.unanswered();
+      Thread startup =
+          new Thread(() -> finishStartup(loaded, served, unanswered), "hindsight-watcher-startup");
       startup.setDaemon(true);
       startup.start();
     } catch (RuntimeException e) {
@@ -247,7 +251,8 @@ public final class Watcher implements AutoCloseable {
    * Once every initial list is delivered: objects recorded earlier that no longer exist were
    * deleted while nobody watched; then the start-up gap closes and heartbeats may advance.
    */
-  private void finishStartup(WatcherStateStore.Loaded loaded, Set<String> served) {
+  private void finishStartup(
+      WatcherStateStore.Loaded loaded, Set<String> served, Set<String> unanswered) {
     long deadline = System.nanoTime() + config.syncTimeout().toNanos();
     while (!informers.allDelivered()) {
       if (failure.isDone() || closed.get()) {
@@ -270,11 +275,12 @@ public final class Watcher implements AutoCloseable {
           new Observation.Reconcile(
               ObjectKeys.typePrefix(t.type), informers.liveKeys(t), filter::records));
     }
-    // types recorded earlier that the server no longer serves (a CRD deleted while down)
+    // types recorded earlier that the server no longer serves (a CRD deleted while down); not
+    // those of a group that did not answer: rediscovery will find them
     Set<String> gonePrefixes = new HashSet<>();
     for (String key : loaded.knownKeysSnapshot()) {
       String prefix = key.substring(0, key.indexOf('/', key.indexOf('/') + 1) + 1);
-      if (!served.contains(prefix)) {
+      if (!served.contains(prefix) && !unanswered.contains(key.substring(0, key.indexOf('/')))) {
         gonePrefixes.add(prefix);
       }
     }
@@ -323,37 +329,40 @@ public final class Watcher implements AutoCloseable {
     if (closed.get() || publisher == null) {
       return;
     }
-    List<ResourceType> types;
+    ResourceDiscovery.Discovered discovered;
     try {
-      types = discovery.discover();
+      discovered = discovery.discover();
     } catch (KubernetesClientException e) {
       LOG.warn("rediscovery failed, keeping the current informers: {}", e.getMessage());
       return;
     }
-    Map<String, ResourceType> now = new HashMap<>();
-    types.forEach(t -> now.put(t.id(), t));
-    for (ResourceType type : types) {
+    for (ResourceType type : discovered.types()) {
       if (!informers.runningIds().contains(type.id())) {
         LOG.info("new resource type {}: starting to record it", type);
         startInformer(type, "NEW_TYPE " + type.id());
       }
     }
+    List<ResourceType> running = new ArrayList<>();
     for (String id : informers.runningIds()) {
-      if (!now.containsKey(id)) {
-        TrackedInformer gone = informers.get(id);
-        informers.stop(id);
-        // a new preferred version of the same kind is the same objects, not deletions
-        if (gone != null && !informers.records(ObjectKeys.typePrefix(gone.type))) {
-          LOG.info("resource type {} is no longer served: recording its objects as deleted", id);
-          queue.put(
-              new Observation.Reconcile(
-                  ObjectKeys.typePrefix(gone.type), Set.of(), filter::records));
-        }
+      TrackedInformer tracked = informers.get(id);
+      if (tracked != null) {
+        running.add(tracked.type);
+      }
+    }
+    for (ResourceType type :
+        vanished.confirm(discovered.noLongerServed(running), System.nanoTime())) {
+      informers.stop(type.id());
+      // a new preferred version of the same kind is the same objects, not deletions
+      if (!informers.records(ObjectKeys.typePrefix(type))) {
+        LOG.info(
+            "resource type {} is no longer served: recording its objects as deleted", type.id());
+        queue.put(
+            new Observation.Reconcile(ObjectKeys.typePrefix(type), Set.of(), filter::records));
       }
     }
   }
 
-  private List<ResourceType> discoverOrExplain() {
+  private ResourceDiscovery.Discovered discoverOrExplain() {
     try {
       return discovery.discoverAll();
     } catch (KubernetesClientException e) {

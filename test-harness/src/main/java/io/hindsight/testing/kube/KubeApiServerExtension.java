@@ -59,9 +59,10 @@ public final class KubeApiServerExtension implements BeforeAllCallback, Paramete
   /**
    * The JVM's server, kept in the root context's store: JUnit closes stored {@code AutoCloseable}
    * values when that context ends, i.e. after the last test class. {@link KubeApiServer} also stops
-   * its processes from a shutdown hook if the JVM ends first.
+   * its processes from a shutdown hook if the JVM ends first. Public for extensions of other
+   * modules that build on the shared server.
    */
-  static KubeApiServer server(ExtensionContext context) {
+  public static KubeApiServer server(ExtensionContext context) {
     return context
         .getRoot()
         .getStore(NAMESPACE)

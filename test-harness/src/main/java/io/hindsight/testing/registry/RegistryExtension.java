@@ -48,9 +48,10 @@ public final class RegistryExtension implements BeforeAllCallback, ParameterReso
   /**
    * The JVM's server, kept in the root context's store: JUnit closes stored {@code AutoCloseable}
    * values when that context ends, i.e. after the last test class. {@link RegistryServer} also
-   * stops its process from a shutdown hook if the JVM ends first.
+   * stops its process from a shutdown hook if the JVM ends first. Public for extensions of other
+   * modules that build on the shared server.
    */
-  static RegistryServer server(ExtensionContext context) {
+  public static RegistryServer server(ExtensionContext context) {
     return context
         .getRoot()
         .getStore(NAMESPACE)
