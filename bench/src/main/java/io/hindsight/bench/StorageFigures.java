@@ -1,0 +1,52 @@
+package io.hindsight.bench;
+
+/**
+ * Figure 4: what the history of figure 3 takes on disk, per raw JSON byte of its changes and
+ * against keeping the same history the schedule-based way (a full snapshot of every live object
+ * every hour), and how fine-grained the restore points are in each.
+ */
+record StorageFigures(
+    long changes,
+    long rawJsonBytes,
+    long changesFileBytes,
+    long checkpointFileBytes,
+    long hindsightBytes,
+    double perRawJsonByte,
+    long hourlySnapshots,
+    long hourlyRawBytes,
+    int gzipSampledSnapshots,
+    double gzipRatio,
+    long hourlyGzipBytes,
+    double versusHourlyRaw,
+    double versusHourlyGzip,
+    long byNamespaceChangesFileBytes) {
+
+  static StorageFigures of(HistoryBuilder.Result history) {
+    long changesBytes = layoutBytes(history, HistoryBuilder.CURRENT.name());
+    long hindsight = changesBytes + history.checkpointBytes();
+    HourlySnapshots.Result hourly = history.hourly();
+    return new StorageFigures(
+        history.changes(),
+        history.rawJsonBytes(),
+        changesBytes,
+        history.checkpointBytes(),
+        hindsight,
+        (double) hindsight / history.rawJsonBytes(),
+        hourly.snapshots(),
+        hourly.rawBytes(),
+        hourly.sampled(),
+        hourly.gzipRatio(),
+        hourly.estimatedGzipBytes(),
+        (double) hindsight / hourly.rawBytes(),
+        (double) hindsight / hourly.estimatedGzipBytes(),
+        layoutBytes(history, HistoryBuilder.BY_NAMESPACE.name()));
+  }
+
+  private static long layoutBytes(HistoryBuilder.Result history, String layout) {
+    return history.layouts().stream()
+        .filter(w -> w.layout().equals(layout))
+        .mapToLong(HistoryBuilder.Written::dataBytes)
+        .findFirst()
+        .orElse(0);
+  }
+}
