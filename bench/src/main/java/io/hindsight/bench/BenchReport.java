@@ -17,8 +17,10 @@ record BenchReport(
     MachineInfo machine,
     String kafka,
     String kubeApiServer,
+    LoadAverage.Span load,
     PublishBench.Result publish,
-    MemoryBench.Result memory) {
+    MemoryBench.Result memory,
+    MaterializeBench.Result materialize) {
 
   static final double PUBLISH_GOAL = 0.5;
 
@@ -32,18 +34,22 @@ record BenchReport(
   void print(PrintStream out) {
     out.println();
     out.printf(
-        "Hindsight capture benchmarks, %s: %d cores (%s), %d MiB, Java %s; took %s s%n",
+        "Hindsight benchmarks, %s: %d cores (%s), %d MiB, Java %s; took %s s; load average %s%n",
         startedAt,
         machine.nproc(),
         machine.cpuModel(),
         machine.memoryMiB(),
         machine.javaVersion(),
-        Stats.f0(totalSeconds));
+        Stats.f0(totalSeconds),
+        load);
     if (publish != null) {
       printPublish(out);
     }
     if (memory != null) {
       printMemory(out);
+    }
+    if (materialize != null) {
+      MaterializeReport.print(out, materialize);
     }
     out.println();
   }

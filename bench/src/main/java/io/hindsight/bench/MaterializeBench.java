@@ -1,0 +1,174 @@
+package io.hindsight.bench;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The benchmarks of the materialize slice: {@code throughput} (figure 1), {@code lag} (figure 2)
+ * and {@code history} (figures 3 to 5: state reads, storage, partitioning, on one built history).
+ */
+final class MaterializeBench {
+  private static final Logger LOG = LoggerFactory.getLogger(MaterializeBench.class);
+
+  /** The parts, as {@code bench/run} names them. */
+  static final List<String> PARTS = List.of("throughput", "lag", "history");
+
+  /** Options of the materialize benchmarks ({@code --key=value}; see bench/README.md). */
+  record Settings(
+      int changes,
+      long commitIntervalMs,
+      double lagRate,
+      int lagSeconds,
+      int lagWarmupSeconds,
+      long historyChanges,
+      double historyRate,
+      int stateQueries,
+      int replays,
+      int gzipSamples) {
+    static final String USAGE =
+        " [--changes=N] [--commit-interval-ms=MS] [--lag-rate=R] [--lag-seconds=S]"
+            + " [--history-changes=N] [--history-rate=R] [--state-queries=Q] [--replays=R]";
+
+    static Settings defaults() {
+      return new Settings(
+          50_000,
+          StreamsAppRun.DEFAULTS.commitInterval().toMillis(),
+          200,
+          60,
+          10,
+          1_000_000,
+          20,
+          10,
+          3,
+          6);
+    }
+
+    /** The option names ({@code --NAME=value}) these settings take. */
+    static final List<String> KEYS =
+        List.of(
+            "changes",
+            "commit-interval-ms",
+            "lag-rate",
+            "lag-seconds",
+            "history-changes",
+            "history-rate",
+            "state-queries",
+            "replays");
+
+    /** The defaults with the {@code given} options (name without "--" → value) applied. */
+    static Settings of(Map<String, String> given) {
+      Settings d = defaults();
+      return new Settings(
+          (int) number(given, "changes", d.changes()),
+          (long) number(given, "commit-interval-ms", d.commitIntervalMs()),
+          number(given, "lag-rate", d.lagRate()),
+          (int) number(given, "lag-seconds", d.lagSeconds()),
+          d.lagWarmupSeconds(),
+          (long) number(given, "history-changes", d.historyChanges()),
+          number(given, "history-rate", d.historyRate()),
+          (int) number(given, "state-queries", d.stateQueries()),
+          (int) number(given, "replays", d.replays()),
+          d.gzipSamples());
+    }
+
+    private static double number(Map<String, String> given, String key, double otherwise) {
+      String value = given.get(key);
+      if (value == null) {
+        return otherwise;
+      }
+      double n;
+      try {
+        n = Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--" + key + "=" + value + ": not a number");
+      }
+      if (!(n > 0)) {
+        throw new IllegalArgumentException("--" + key + "=" + value + ": must be positive");
+      }
+      return n;
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Result(
+      Settings settings,
+      ThroughputBench.Result throughput,
+      LagBench.Result lag,
+      HistoryBuilder.Result history,
+      StateReadBench.Result reads,
+      StorageFigures storage,
+      double seconds,
+      LoadAverage.Span load) {}
+
+  private final BenchServers servers;
+  private final String runId;
+  private final Path work;
+
+  MaterializeBench(BenchServers servers, String runId, Path work) {
+    this.servers = servers;
+    this.runId = runId;
+    this.work = work;
+  }
+
+  /** Runs the parts {@code runs} accepts. */
+  Result run(Settings settings, int rounds, java.util.function.Predicate<String> runs)
+      throws Exception {
+    LoadAverage load = LoadAverage.now();
+    long t0 = System.nanoTime();
+    Files.createDirectories(work);
+    ManifestTemplates templates = ManifestTemplates.load();
+    ThroughputBench.Result throughput = null;
+    LagBench.Result lag = null;
+    HistoryBuilder.Result history = null;
+    StateReadBench.Result reads = null;
+    StorageFigures storage = null;
+    if (runs.test("throughput")) {
+      throughput =
+          new ThroughputBench(servers, runId, work)
+              .run(settings.changes(), rounds, settings.commitIntervalMs(), templates);
+    }
+    if (runs.test("lag")) {
+      lag =
+          new LagBench(servers, runId, work)
+              .run(
+                  settings.lagRate(),
+                  Duration.ofSeconds(settings.lagSeconds()),
+                  Duration.ofSeconds(settings.lagWarmupSeconds()),
+                  settings.commitIntervalMs(),
+                  templates);
+    }
+    if (runs.test("history")) {
+      HistoryBuilder builder =
+          new HistoryBuilder(work, settings.historyChanges(), settings.historyRate(), templates);
+      List<Instant> instants =
+          StateReadBench.instants(builder.start(), builder.end(), 2 + settings.stateQueries(), 7L);
+      history = builder.build(instants, settings.gzipSamples());
+      storage = StorageFigures.of(history);
+      List<HistoryBuilder.Layout> layouts =
+          List.of(HistoryBuilder.CURRENT, HistoryBuilder.BY_NAMESPACE);
+      reads =
+          new StateReadBench()
+              .run(
+                  builder,
+                  new ArrayList<>(instants.subList(0, 2)),
+                  new ArrayList<>(instants.subList(2, instants.size())),
+                  settings.replays(),
+                  layouts);
+      for (HistoryBuilder.Layout layout : layouts) {
+        ThroughputBench.deleteQuietly(builder.catalogDir(layout));
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    LOG.info("materialize benchmarks done in {} s", Stats.f0(seconds));
+    return new Result(
+        settings, throughput, lag, history, reads, storage, seconds, LoadAverage.Span.from(load));
+  }
+}
