@@ -5,6 +5,7 @@ import io.hindsight.history.tables.Catalogs;
 import io.hindsight.history.tables.ChangesTable;
 import io.hindsight.history.tables.HistoryTables;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
@@ -63,6 +64,13 @@ final class BenchCatalog implements AutoCloseable {
    * ChangesTable} and the given partition spec, then the other history tables as defined.
    */
   Table createHistoryTables(PartitionSpec changesSpec) {
+    return createHistoryTables(changesSpec, Map.of());
+  }
+
+  /** The same, with {@code extra} table properties on {@code changes}. */
+  Table createHistoryTables(PartitionSpec changesSpec, Map<String, String> extra) {
+    Map<String, String> properties = new HashMap<>(ChangesTable.PROPERTIES);
+    properties.putAll(extra);
     if (catalog instanceof SupportsNamespaces namespaces
         && !namespaces.namespaceExists(HistoryTables.NAMESPACE)) {
       namespaces.createNamespace(HistoryTables.NAMESPACE);
@@ -72,7 +80,7 @@ final class BenchCatalog implements AutoCloseable {
             .buildTable(ChangesTable.ID, ChangesTable.SCHEMA)
             .withPartitionSpec(changesSpec)
             .withSortOrder(ChangesTable.SORT_ORDER)
-            .withProperties(ChangesTable.PROPERTIES)
+            .withProperties(properties)
             .create();
     HistoryTables.ensure(catalog);
     return changes;

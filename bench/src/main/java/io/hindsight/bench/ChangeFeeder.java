@@ -41,6 +41,7 @@ final class ChangeFeeder implements AutoCloseable {
   private final AvroSerializer<ChangeLogRecord> values;
   private final KafkaProducer<byte[], byte[]> producer;
   private long bytes;
+  private long records;
 
   ChangeFeeder(String bootstrap, String registryUrl, String topic, int partitions, String cluster) {
     this.topic = topic;
@@ -84,6 +85,11 @@ final class ChangeFeeder implements AutoCloseable {
     }
   }
 
+  /** Records written so far: changes and heartbeats. */
+  long records() {
+    return records;
+  }
+
   /** Serialized key + value bytes of every change written so far (before compression). */
   long bytes() {
     return bytes;
@@ -110,6 +116,7 @@ final class ChangeFeeder implements AutoCloseable {
       byte[] value = values.serialize(topic, new ChangeLogRecord(e));
       bytes += key.length + value.length;
       sent.add(producer.send(new ProducerRecord<>(topic, p, key, value)));
+      records++;
     }
     if (through != null) {
       heartbeats(through);
@@ -141,6 +148,7 @@ final class ChangeFeeder implements AutoCloseable {
               topic,
               new ChangeLogRecord(new Heartbeat(cluster, "bench-run", p, through, through, true)));
       producer.send(new ProducerRecord<>(topic, p, key, value));
+      records++;
     }
   }
 

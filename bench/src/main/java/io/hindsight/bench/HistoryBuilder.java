@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +47,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * The same rows go into one catalog per {@link Layout} of the {@code changes} table (the
- * checkpoints' files are shared: their table is the same in both); batches of 10,000 rows are
- * written to each layout in turn, alternating which goes first, and timed apart: the raw write rate
- * of each layout. It also keeps the model (what each namespace holds at given instants, from the
- * generated changes alone) and the hourly-snapshot accounting of figure 4.
+ * checkpoints' files are shared: their table is the same in all), each written by a {@link
+ * LayoutWriter} thread of its own while this thread generates the next batch; a layout's write
+ * cost is its writer's CPU time. It also keeps the model (what each namespace holds at given
+ * instants, from the generated changes alone) and the hourly-snapshot accounting of figure 4.
  */
 final class HistoryBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryBuilder.class);
@@ -63,26 +64,67 @@ final class HistoryBuilder {
   private static final int BATCH = 10_000;
   private static final String WRITER = "bench-history";
 
-  /** A partitioning of the {@code changes} table. */
-  record Layout(String name, String description, PartitionSpec spec) {}
+  /**
+   * A layout of the {@code changes} table: its partition spec, plus table properties that differ
+   * from {@code ChangesTable}'s (for experiments; the layouts ADR 0004 weighs have none).
+   */
+  record Layout(String name, String description, PartitionSpec spec, Map<String, String> properties) {}
+
+  private static final Map<String, String> ROW_GROUPS_8M =
+      Map.of(TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, String.valueOf(8 << 20));
 
   static final Layout CURRENT =
-      new Layout("current", "identity(cluster), day(observed_at)", ChangesTable.SPEC);
+      new Layout("current", "identity(cluster), day(observed_at)", ChangesTable.SPEC, Map.of());
   static final Layout BY_NAMESPACE =
       new Layout(
           "by-namespace",
           "identity(cluster), identity(namespace), day(observed_at)",
-          BenchCatalog.BY_NAMESPACE_SPEC);
+          BenchCatalog.BY_NAMESPACE_SPEC,
+          Map.of());
 
-  /** What one layout's changes table got. */
+  /** Every layout {@code --history-layouts} can name; the first two are the default. */
+  static final List<Layout> LAYOUTS =
+      List.of(
+          CURRENT,
+          BY_NAMESPACE,
+          new Layout(
+              "current-rg8m",
+              "current, 8 MiB Parquet row groups",
+              ChangesTable.SPEC,
+              ROW_GROUPS_8M),
+          new Layout(
+              "by-namespace-rg8m",
+              "by-namespace, 8 MiB Parquet row groups",
+              BenchCatalog.BY_NAMESPACE_SPEC,
+              ROW_GROUPS_8M));
+
+  static Layout layout(String name) {
+    return LAYOUTS.stream()
+        .filter(l -> l.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown layout '"
+                        + name
+                        + "'; one of "
+                        + LAYOUTS.stream().map(Layout::name).toList()));
+  }
+
+  /**
+   * What one layout's changes table got, and what writing it cost: CPU time of its writer thread
+   * (the comparison figure) and the wall time it was busy.
+   */
   record Written(
       String layout,
       String spec,
       long rows,
       int files,
       long dataBytes,
-      double writeSeconds,
-      double rowsPerSecond) {}
+      double cpuSeconds,
+      double rowsPerCpuSecond,
+      double busySeconds,
+      double rowsPerBusySecond) {}
 
   record Result(
       long changes,
@@ -102,6 +144,7 @@ final class HistoryBuilder {
       long checkpointBytes,
       double generateSeconds,
       double checkpointSeconds,
+      double waitForWritersSeconds,
       double buildSeconds,
       List<Written> layouts,
       HourlySnapshots.Result hourly,
@@ -117,30 +160,6 @@ final class HistoryBuilder {
 
     Progress(long lastCheckpointMicros) {
       this.lastCheckpointMicros = lastCheckpointMicros;
-    }
-  }
-
-  /** One layout's catalog and the day being written. */
-  private static final class Target {
-    final Layout layout;
-    final BenchCatalog catalog;
-    final Table changes;
-    final Table checkpoints;
-    RawIcebergWriter day;
-    long nanos;
-    long rows;
-    int files;
-    long bytes;
-
-    Target(Layout layout, BenchCatalog catalog) {
-      this.layout = layout;
-      this.catalog = catalog;
-      this.changes = catalog.createHistoryTables(layout.spec());
-      changes
-          .updateProperties()
-          .set(CommitLog.SOURCE_PARTITIONS, String.valueOf(PARTITIONS))
-          .commit();
-      this.checkpoints = catalog.load(CheckpointsTable.ID);
     }
   }
 
@@ -185,8 +204,9 @@ final class HistoryBuilder {
     return models.get(at).get(namespace);
   }
 
-  /** Builds the history in both layouts, keeping the model at {@code modelInstants}. */
-  Result build(List<Instant> modelInstants, int gzipSamples) throws Exception {
+  /** Builds the history in each layout, keeping the model at {@code modelInstants}. */
+  Result build(List<Layout> layouts, List<Instant> modelInstants, int gzipSamples)
+      throws Exception {
     LoadAverage load = LoadAverage.now();
     long t0 = System.nanoTime();
     List<Instant> pendingModels = new ArrayList<>(modelInstants);
@@ -230,14 +250,18 @@ final class HistoryBuilder {
     List<DataFile> checkpointFiles = new ArrayList<>();
     List<DataFile> pendingCheckpointFiles = new ArrayList<>();
 
-    List<Target> targets = new ArrayList<>();
-    for (Layout layout : List.of(CURRENT, BY_NAMESPACE)) {
-      ThroughputBench.deleteQuietly(catalogDir(layout));
-      targets.add(new Target(layout, BenchCatalog.open(catalogDir(layout))));
-    }
+    List<LayoutWriter> writers = new ArrayList<>();
+    List<HistoryBuilder.Written> written = new ArrayList<>();
+    long waitNanos = 0;
     try {
+      for (Layout layout : layouts) {
+        ThroughputBench.deleteQuietly(catalogDir(layout));
+        writers.add(
+            new LayoutWriter(
+                layout, BenchCatalog.open(catalogDir(layout)), PARTITIONS, targetFileBytes));
+      }
+      Table checkpointTable = writers.get(0).checkpointsTable();
       List<Record> batch = new ArrayList<>(BATCH);
-      int batches = 0;
       long currentDay = Long.MIN_VALUE;
       long genStart = System.nanoTime();
       for (long i = 0; i < changes; i++) {
@@ -263,9 +287,11 @@ final class HistoryBuilder {
         long day = Math.floorDiv(Micros.of(at), 86_400_000_000L);
         if (day != currentDay) {
           generateNanos += System.nanoTime() - genStart;
-          writeBatch(targets, batch, batches++);
-          closeDay(targets, nextOffset, partitionTime, null);
-          appendCheckpoints(targets, pendingCheckpointFiles);
+          long w0 = System.nanoTime();
+          batch = submit(writers, batch);
+          closeDay(writers, nextOffset, partitionTime, null);
+          appendCheckpoints(writers, pendingCheckpointFiles);
+          waitNanos += System.nanoTime() - w0;
           currentDay = day;
           genStart = System.nanoTime();
         }
@@ -294,7 +320,7 @@ final class HistoryBuilder {
             if (due != null
                 && due.changesSince > 0
                 && micros - due.lastCheckpointMicros >= interval) {
-              DataFile file = checkpoint(targets.get(0).checkpoints, latest.get(ns), at, p, offset);
+              DataFile file = checkpoint(checkpointTable, latest.get(ns), at, p, offset);
               checkpointFiles.add(file);
               pendingCheckpointFiles.add(file);
               checkpointCount++;
@@ -307,7 +333,9 @@ final class HistoryBuilder {
         }
         if (batch.size() == BATCH) {
           generateNanos += System.nanoTime() - genStart;
-          writeBatch(targets, batch, batches++);
+          long w0 = System.nanoTime();
+          batch = submit(writers, batch);
+          waitNanos += System.nanoTime() - w0;
           genStart = System.nanoTime();
         }
         if ((i + 1) % 1_000_000 == 0) {
@@ -319,9 +347,14 @@ final class HistoryBuilder {
         }
       }
       generateNanos += System.nanoTime() - genStart;
-      writeBatch(targets, batch, batches);
-      closeDay(targets, nextOffset, partitionTime, end);
-      appendCheckpoints(targets, pendingCheckpointFiles);
+      long w0 = System.nanoTime();
+      submit(writers, batch);
+      closeDay(writers, nextOffset, partitionTime, end);
+      appendCheckpoints(writers, pendingCheckpointFiles);
+      for (LayoutWriter writer : writers) {
+        written.add(writer.finish());
+      }
+      waitNanos += System.nanoTime() - w0;
       if (hourly.result().snapshots() == 0) {
         hourly.sampled(liveObjects(latest)); // a history shorter than an hour: one snapshot
       }
@@ -335,24 +368,11 @@ final class HistoryBuilder {
                 describe(latest.get(SMALL_NAMESPACE))));
       }
     } finally {
-      for (Target t : targets) {
-        t.catalog.close();
+      for (LayoutWriter writer : writers) {
+        writer.close();
       }
     }
     long checkpointBytes = checkpointFiles.stream().mapToLong(DataFile::fileSizeInBytes).sum();
-    List<Written> written = new ArrayList<>();
-    for (Target t : targets) {
-      double seconds = t.nanos / 1e9;
-      written.add(
-          new Written(
-              t.layout.name(),
-              t.layout.description(),
-              t.rows,
-              t.files,
-              t.bytes,
-              seconds,
-              t.rows / seconds));
-    }
     double buildSeconds = (System.nanoTime() - t0) / 1e9;
     LOG.info(
         "history: {} changes and {} checkpoints ({} rows) built in {} s",
@@ -376,8 +396,9 @@ final class HistoryBuilder {
         checkpointRows,
         checkpointFiles.size(),
         checkpointBytes,
-        generateNanos / 1e9,
+        (generateNanos - checkpointNanos) / 1e9,
         checkpointNanos / 1e9,
+        waitNanos / 1e9,
         buildSeconds,
         written,
         hourly.result(),
@@ -420,29 +441,23 @@ final class HistoryBuilder {
     return files.get(0);
   }
 
-  /** Writes the batch to every layout, the first one alternating, each timed. */
-  private void writeBatch(List<Target> targets, List<Record> batch, int number) {
+  /** Hands the batch to every layout's writer; returns a new batch to fill. */
+  private static List<Record> submit(List<LayoutWriter> writers, List<Record> batch)
+      throws InterruptedException {
     if (batch.isEmpty()) {
-      return;
+      return batch;
     }
-    for (int k = 0; k < targets.size(); k++) {
-      Target t = targets.get((k + number) % targets.size());
-      long t0 = System.nanoTime();
-      if (t.day == null) {
-        t.day = new RawIcebergWriter(t.changes, 1, System.nanoTime(), targetFileBytes);
-      }
-      for (Record row : batch) {
-        t.day.write(row);
-      }
-      t.nanos += System.nanoTime() - t0;
-      t.rows += batch.size();
+    List<Record> rows = List.copyOf(batch);
+    for (LayoutWriter writer : writers) {
+      writer.write(rows);
     }
-    batch.clear();
+    return new ArrayList<>(BATCH);
   }
 
-  /** Closes the day's files and appends them, with positions and watermarks, to each layout. */
-  private void closeDay(
-      List<Target> targets, long[] nextOffset, long[] partitionTime, Instant completeThrough) {
+  /** Closes the day in every layout, with positions and watermarks in the commit's summary. */
+  private static void closeDay(
+      List<LayoutWriter> writers, long[] nextOffset, long[] partitionTime, Instant completeThrough)
+      throws InterruptedException {
     Map<Integer, Long> offsets = new TreeMap<>();
     Map<Integer, Instant> marks = new TreeMap<>();
     for (int p = 0; p < PARTITIONS; p++) {
@@ -454,26 +469,18 @@ final class HistoryBuilder {
       }
     }
     Map<String, String> summary = CommitLog.summary(WRITER, offsets, Map.of(CLUSTER, marks));
-    for (Target t : targets) {
-      if (t.day == null && completeThrough == null) {
-        continue;
-      }
-      long t0 = System.nanoTime();
-      List<DataFile> files = t.day == null ? List.of() : t.day.complete();
-      RawIcebergWriter.append(t.changes, files, summary);
-      t.nanos += System.nanoTime() - t0;
-      t.files += files.size();
-      t.bytes += files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
-      t.day = null;
+    for (LayoutWriter writer : writers) {
+      writer.closeDay(summary, completeThrough != null);
     }
   }
 
-  private static void appendCheckpoints(List<Target> targets, List<DataFile> files) {
+  private static void appendCheckpoints(List<LayoutWriter> writers, List<DataFile> files)
+      throws InterruptedException {
     if (files.isEmpty()) {
       return;
     }
-    for (Target t : targets) {
-      RawIcebergWriter.append(t.checkpoints, files, Map.of());
+    for (LayoutWriter writer : writers) {
+      writer.appendCheckpoints(files);
     }
     files.clear();
   }

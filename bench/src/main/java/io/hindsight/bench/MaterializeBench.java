@@ -32,23 +32,26 @@ final class MaterializeBench {
       double historyRate,
       int stateQueries,
       int replays,
-      int gzipSamples) {
+      int gzipSamples,
+      List<String> historyLayouts) {
     static final String USAGE =
         " [--changes=N] [--commit-interval-ms=MS] [--lag-rate=R] [--lag-seconds=S]"
-            + " [--history-changes=N] [--history-rate=R] [--state-queries=Q] [--replays=R]";
+            + " [--history-changes=N] [--history-rate=R] [--state-queries=Q] [--replays=R]"
+            + " [--history-layouts=L1,L2,...]";
 
     static Settings defaults() {
       return new Settings(
-          50_000,
+          30_000,
           StreamsAppRun.DEFAULTS.commitInterval().toMillis(),
           200,
           60,
           10,
-          1_000_000,
+          200_000,
           20,
           10,
           3,
-          6);
+          6,
+          List.of(HistoryBuilder.CURRENT.name(), HistoryBuilder.BY_NAMESPACE.name()));
     }
 
     /** The option names ({@code --NAME=value}) these settings take. */
@@ -61,7 +64,8 @@ final class MaterializeBench {
             "history-changes",
             "history-rate",
             "state-queries",
-            "replays");
+            "replays",
+            "history-layouts");
 
     /** The defaults with the {@code given} options (name without "--" → value) applied. */
     static Settings of(Map<String, String> given) {
@@ -76,7 +80,20 @@ final class MaterializeBench {
           number(given, "history-rate", d.historyRate()),
           (int) number(given, "state-queries", d.stateQueries()),
           (int) number(given, "replays", d.replays()),
-          d.gzipSamples());
+          d.gzipSamples(),
+          layouts(given.get("history-layouts"), d.historyLayouts()));
+    }
+
+    private static List<String> layouts(String given, List<String> otherwise) {
+      if (given == null) {
+        return otherwise;
+      }
+      List<String> names = List.of(given.split(","));
+      names.forEach(HistoryBuilder::layout); // refuses unknown names
+      if (names.isEmpty()) {
+        throw new IllegalArgumentException("--history-layouts needs at least one layout");
+      }
+      return names;
     }
 
     private static double number(Map<String, String> given, String key, double otherwise) {
@@ -150,10 +167,10 @@ final class MaterializeBench {
           new HistoryBuilder(work, settings.historyChanges(), settings.historyRate(), templates);
       List<Instant> instants =
           StateReadBench.instants(builder.start(), builder.end(), 2 + settings.stateQueries(), 7L);
-      history = builder.build(instants, settings.gzipSamples());
-      storage = StorageFigures.of(history);
       List<HistoryBuilder.Layout> layouts =
-          List.of(HistoryBuilder.CURRENT, HistoryBuilder.BY_NAMESPACE);
+          settings.historyLayouts().stream().map(HistoryBuilder::layout).toList();
+      history = builder.build(layouts, instants, settings.gzipSamples());
+      storage = StorageFigures.of(history);
       reads =
           new StateReadBench()
               .run(

@@ -42,12 +42,14 @@ final class MaterializeReport {
         t.partitions(),
         t.commitIntervalMs());
     out.printf(
-        "   %-7s %11s %9s %11s %8s %9s %11s %7s   %s%n",
+        "   %-7s %10s %11s %11s %11s %8s %10s %7s %11s %7s   %s%n",
         "round",
         "start-up s",
-        "app s",
+        "processed s",
+        "committed s",
         "app rows/s",
         "commits",
+        "commit ms",
         "raw s",
         "raw rows/s",
         "ratio",
@@ -56,25 +58,27 @@ final class MaterializeReport {
       ThroughputBench.Run a = t.appRuns().get(i);
       ThroughputBench.Run r = t.rawRuns().get(i);
       out.printf(
-          "   %-7s %11s %9s %11s %8d %9s %11s %7s   %s%n",
+          "   %-7s %10s %11s %11s %11s %8d %10s %7s %11s %7s   %s%n",
           i < t.warmupRounds() ? i + " (w)" : Integer.toString(i),
           Stats.f1(a.startupSeconds()),
+          Stats.f1(a.processedSeconds()),
           Stats.f1(a.seconds()),
           Stats.f0(a.rowsPerSecond()),
           a.commits(),
+          Stats.f0(a.commitLatencyAvgMs()) + "/" + Stats.f0(a.commitLatencyMaxMs()),
           Stats.f1(r.seconds()),
           Stats.f0(r.rowsPerSecond()),
           Stats.f2(t.roundRatios().get(i)),
-          a.load().start().one() < 0
-              ? ""
-              : Stats.f1(a.load().start().one()) + " -> " + Stats.f1(r.load().end().one()));
+          new LoadAverage.Span(a.load().start(), r.load().end()));
     }
     out.printf(
-        "   %-7s %11s %9s %11s %8s %9s %11s %7s   goal >= %s: %s%n",
+        "   %-7s %10s %11s %11s %11s %8s %10s %7s %11s %7s   goal >= %s: %s%n",
         "median",
         Stats.f1(t.appStartupSeconds()),
         "",
+        "",
         Stats.f0(t.appRowsPerSecond()),
+        "",
         "",
         "",
         Stats.f0(t.rawRowsPerSecond()),
@@ -82,10 +86,12 @@ final class MaterializeReport {
         Stats.f2(THROUGHPUT_GOAL),
         t.ratio() >= THROUGHPUT_GOAL ? "MET" : "NOT MET");
     out.println(
-        "   (w) = warm-up, not in the medians. The ratio uses the processing rate: rows / (Kafka"
-            + " Streams RUNNING -> committed positions past every partition's last change), which"
-            + " includes waiting for the last commit; start-up (Materializer.start -> RUNNING) is"
-            + " apart. Raw: Rows.change + FanoutDataWriter + one append.");
+        "   (w) = warm-up, not in the medians. The ratio uses app rows/s = rows / committed s"
+            + " (Kafka Streams RUNNING -> committed positions past every partition's last change),"
+            + " which includes waiting for the last commit; processed s: RUNNING -> every record"
+            + " processed (JMX process-total); commit ms: Kafka Streams commit latency avg/max,"
+            + " Iceberg commit included; start-up (Materializer.start -> RUNNING) is apart. Raw:"
+            + " Rows.change + FanoutDataWriter + one append.");
   }
 
   private static void lag(PrintStream out, LagBench.Result l) {
@@ -130,33 +136,52 @@ final class MaterializeReport {
         Stats.f0(h.buildSeconds()),
         h.load());
     out.printf(
-        "   %-13s %9s %8s %8s %14s %10s %9s   %s%n",
-        "layout", "median s", "p95 s", "max s", "full replay s", "ratio", "answers", "load");
+        "   build: generating %s s, checkpoints %s s, waiting for the layout writers %s s (they"
+            + " write side by side, each on a thread of its own)%n",
+        Stats.f0(h.generateSeconds()),
+        Stats.f0(h.checkpointSeconds()),
+        Stats.f0(h.waitForWritersSeconds()));
+    out.printf(
+        "   %-17s %9s %8s %8s %10s %14s %7s %10s %8s%n",
+        "layout",
+        "median s",
+        "p95 s",
+        "max s",
+        "CPU s med",
+        "full replay s",
+        "ratio",
+        "CPU ratio",
+        "answers");
     for (StateReadBench.LayoutReads l : r.layouts()) {
       out.printf(
-          "   %-13s %9s %8s %8s %14s %10s %9s   %s%n",
+          "   %-17s %9s %8s %8s %10s %14s %7s %10s %8s%n",
           l.layout(),
           Stats.f2(l.medianSeconds()),
           Stats.f2(l.p95Seconds()),
           Stats.f2(l.maxSeconds()),
+          Stats.f2(l.medianCpuSeconds()),
           Stats.f2(l.replayMedianSeconds()),
           Stats.f1(l.replayRatio()) + "x",
-          l.allMatch() ? "same" : "DIFFER",
-          r.load());
+          Stats.f1(l.replayCpuRatio()) + "x",
+          l.allMatch() ? "same" : "DIFFER");
     }
     StateReadBench.LayoutReads current = r.layouts().get(0);
     out.printf(
-        "   goals (current layout): stateAt <= %s s warm: %s; >= %sx faster than a full replay:"
+        "   goals (%s layout): stateAt <= %s s warm: %s; >= %sx faster than a full replay:"
             + " %s%n",
+        current.layout(),
         Stats.f0(StateReadBench.GOAL_SECONDS),
         current.medianSeconds() <= StateReadBench.GOAL_SECONDS ? "MET" : "NOT MET",
         Stats.f0(StateReadBench.GOAL_RATIO),
         current.replayRatio() >= StateReadBench.GOAL_RATIO ? "MET" : "NOT MET");
     out.printf(
         "   after 2 warm-up queries; ratio = median over %d T of full replay time / stateAt time at"
-            + " the same T; answers: stateAt = the generator's model at every T and = the full"
-            + " replay where replayed%n",
-        r.replays());
+            + " the same T (CPU: the same with this thread's CPU time); answers: stateAt = the"
+            + " generator's model at every T and = the full replay where replayed; reads took %s s,"
+            + " load %s%n",
+        r.replays(),
+        Stats.f0(r.seconds()),
+        r.load());
   }
 
   private static void storage(PrintStream out, StorageFigures s) {
@@ -190,19 +215,28 @@ final class MaterializeReport {
       PrintStream out, HistoryBuilder.Result h, StateReadBench.Result r) {
     out.println();
     out.println(
-        "5. Partitioning of changes (ADR 0004): the same history in both layouts, written and read"
+        "5. Partitioning of changes (ADR 0004): the same history in each layout, written and read"
             + " side by side");
     out.printf(
-        "   %-13s %-55s %11s %6s %9s %10s %10s %10s%n",
-        "layout", "spec", "write rows/s", "files", "MiB", "big ns s", "small ns s", "replay s");
+        "   %-17s %-55s %9s %10s %6s %8s %9s %10s %9s%n",
+        "layout",
+        "spec",
+        "rows/CPU-s",
+        "rows/busy-s",
+        "files",
+        "MiB",
+        "big ns s",
+        "small ns s",
+        "replay s");
     for (int i = 0; i < h.layouts().size(); i++) {
       HistoryBuilder.Written w = h.layouts().get(i);
       StateReadBench.LayoutReads l = r.layouts().get(i);
       out.printf(
-          "   %-13s %-55s %11s %6d %9s %10s %10s %10s%n",
+          "   %-17s %-55s %9s %10s %6d %8s %9s %10s %9s%n",
           w.layout(),
           w.spec(),
-          Stats.f0(w.rowsPerSecond()),
+          Stats.f0(w.rowsPerCpuSecond()),
+          Stats.f0(w.rowsPerBusySecond()),
           w.files(),
           mib(w.dataBytes()),
           Stats.f2(l.medianSeconds()),
@@ -210,16 +244,18 @@ final class MaterializeReport {
           Stats.f2(l.replayMedianSeconds()));
     }
     StateReadBench.LayoutReads a = r.layouts().get(0);
-    StateReadBench.LayoutReads b = r.layouts().get(1);
-    out.printf(
-        "   %s / %s: write rate %s, big-namespace read %s, small-namespace read %s, full replay"
-            + " %s (times: < 1 is faster)%n",
-        b.layout(),
-        a.layout(),
-        Stats.f2(h.layouts().get(1).rowsPerSecond() / h.layouts().get(0).rowsPerSecond()),
-        Stats.f2(b.medianSeconds() / a.medianSeconds()),
-        Stats.f2(b.smallNamespaceMedianSeconds() / a.smallNamespaceMedianSeconds()),
-        Stats.f2(b.replayMedianSeconds() / a.replayMedianSeconds()));
+    for (int i = 1; i < r.layouts().size(); i++) {
+      StateReadBench.LayoutReads b = r.layouts().get(i);
+      out.printf(
+          "   %s / %s: write rate (rows per CPU second) %s, big-namespace read %s, small-namespace"
+              + " read %s, full replay %s (read times: < 1 is faster)%n",
+          b.layout(),
+          a.layout(),
+          Stats.f2(h.layouts().get(i).rowsPerCpuSecond() / h.layouts().get(0).rowsPerCpuSecond()),
+          Stats.f2(b.medianSeconds() / a.medianSeconds()),
+          Stats.f2(b.smallNamespaceMedianSeconds() / a.smallNamespaceMedianSeconds()),
+          Stats.f2(b.replayMedianSeconds() / a.replayMedianSeconds()));
+    }
   }
 
   private static String mib(long bytes) {

@@ -19,10 +19,12 @@ record StorageFigures(
     long hourlyGzipBytes,
     double versusHourlyRaw,
     double versusHourlyGzip,
-    long byNamespaceChangesFileBytes) {
+    String layout) {
 
+  /** Figures of the first layout built (the current one by default). */
   static StorageFigures of(HistoryBuilder.Result history) {
-    long changesBytes = layoutBytes(history, HistoryBuilder.CURRENT.name());
+    HistoryBuilder.Written first = history.layouts().get(0);
+    long changesBytes = first.dataBytes();
     long hindsight = changesBytes + history.checkpointBytes();
     HourlySnapshots.Result hourly = history.hourly();
     return new StorageFigures(
@@ -39,14 +41,6 @@ record StorageFigures(
         hourly.estimatedGzipBytes(),
         (double) hindsight / hourly.rawBytes(),
         (double) hindsight / hourly.estimatedGzipBytes(),
-        layoutBytes(history, HistoryBuilder.BY_NAMESPACE.name()));
-  }
-
-  private static long layoutBytes(HistoryBuilder.Result history, String layout) {
-    return history.layouts().stream()
-        .filter(w -> w.layout().equals(layout))
-        .mapToLong(HistoryBuilder.Written::dataBytes)
-        .findFirst()
-        .orElse(0);
+        first.layout());
   }
 }

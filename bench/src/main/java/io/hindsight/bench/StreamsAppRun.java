@@ -129,6 +129,11 @@ final class StreamsAppRun implements AutoCloseable {
     return CommitLog.committedOffsets(changes());
   }
 
+  /** Its stream threads' counters, now. */
+  StreamsThreadMetrics metrics() {
+    return StreamsThreadMetrics.of(applicationId);
+  }
+
   /** Throws when the app died. */
   void checkAlive() {
     if (materializer.failure().isDone()) {

@@ -48,9 +48,12 @@ final class ThroughputBench {
       int round,
       long rows,
       double startupSeconds,
+      double processedSeconds,
       double seconds,
       double rowsPerSecond,
       int commits,
+      double commitLatencyAvgMs,
+      double commitLatencyMaxMs,
       LoadAverage.Span load) {}
 
   /** Sizes of the object JSON of the changes. */
@@ -116,6 +119,7 @@ final class ThroughputBench {
     long fill = System.nanoTime();
     List<Position> positions = new ArrayList<>(changes);
     long topicBytes;
+    long topicRecords;
     try (Admin admin = servers.kafka().admin()) {
       ChangeFeeder.createTopic(admin, topic, PARTITIONS);
     }
@@ -127,6 +131,7 @@ final class ThroughputBench {
         positions.addAll(feeder.write(batch, batch.get(batch.size() - 1).getObservedAt()));
       }
       topicBytes = feeder.bytes();
+      topicRecords = feeder.records();
     }
     double prefillSeconds = (System.nanoTime() - fill) / 1e9;
     Map<Integer, Long> targets = new HashMap<>();
@@ -144,7 +149,7 @@ final class ThroughputBench {
     List<Run> rawRuns = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
     for (int round = 0; round <= rounds; round++) {
-      Run app = appRun(topic, round, commitIntervalMs, targets, changes);
+      Run app = appRun(topic, round, commitIntervalMs, targets, changes, topicRecords);
       Run raw = rawRun(envelopes, positions, round);
       appRuns.add(app);
       rawRuns.add(raw);
@@ -181,7 +186,12 @@ final class ThroughputBench {
   }
 
   private Run appRun(
-      String topic, int round, long commitIntervalMs, Map<Integer, Long> targets, int changes)
+      String topic,
+      int round,
+      long commitIntervalMs,
+      Map<Integer, Long> targets,
+      int changes,
+      long records)
       throws Exception {
     LoadAverage start = LoadAverage.now();
     Path dir = work.resolve("throughput-app-" + round);
@@ -189,14 +199,20 @@ final class ThroughputBench {
         StreamsAppRun.config(
             servers, topic, "bench-throughput-" + runId + "-" + round, dir, commitIntervalMs);
     long done;
+    long processed = 0;
+    StreamsThreadMetrics metrics;
     long rows;
     int commits;
     double startup;
     double seconds;
+    double processedSeconds;
     try (StreamsAppRun app = StreamsAppRun.start(servers, config, dir, TIMEOUT)) {
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (true) {
         app.checkAlive();
+        if (processed == 0 && app.metrics().processTotal() >= records) {
+          processed = System.nanoTime();
+        }
         Map<Integer, Long> committed = app.committedOffsets();
         if (targets.entrySet().stream()
             .allMatch(t -> committed.getOrDefault(t.getKey(), 0L) >= t.getValue())) {
@@ -211,6 +227,9 @@ final class ThroughputBench {
       }
       startup = app.startupSeconds();
       seconds = (done - app.runningNanos()) / 1e9;
+      metrics = app.metrics();
+      processed = processed == 0 ? done : processed;
+      processedSeconds = (processed - app.runningNanos()) / 1e9;
       Table changesTable = app.changes();
       rows = totalRecords(changesTable);
       commits = 0;
@@ -228,9 +247,12 @@ final class ThroughputBench {
         round,
         rows,
         startup,
+        processedSeconds,
         seconds,
         rows / seconds,
         commits,
+        metrics.commitLatencyAvgMs(),
+        metrics.commitLatencyMaxMs(),
         LoadAverage.Span.from(start));
   }
 
@@ -258,7 +280,17 @@ final class ThroughputBench {
     }
     deleteQuietly(dir);
     return new Run(
-        "raw-iceberg", round, rows, 0, seconds, rows / seconds, 1, LoadAverage.Span.from(start));
+        "raw-iceberg",
+        round,
+        rows,
+        0,
+        seconds,
+        seconds,
+        rows / seconds,
+        1,
+        Double.NaN,
+        Double.NaN,
+        LoadAverage.Span.from(start));
   }
 
   static long totalRecords(Table table) {

@@ -113,10 +113,11 @@ class MaterializeHelpersTest {
             200_000,
             1,
             0.5,
+            0.2,
             2,
             List.of(
-                new HistoryBuilder.Written("current", "a", 1000, 1, 600_000, 1, 1000),
-                new HistoryBuilder.Written("by-namespace", "b", 1000, 2, 700_000, 2, 500)),
+                new HistoryBuilder.Written("current", "a", 1000, 1, 600_000, 1, 1000, 1, 1000),
+                new HistoryBuilder.Written("by-namespace", "b", 1000, 2, 700_000, 2, 500, 2, 500)),
             new HourlySnapshots.Result(10, 4_000_000, 2, 800_000, 80_000, 0.1, 400_000),
             null);
     StorageFigures s = StorageFigures.of(history);
@@ -124,7 +125,7 @@ class MaterializeHelpersTest {
     assertThat(s.perRawJsonByte()).isCloseTo(0.1, within(1e-12));
     assertThat(s.versusHourlyRaw()).isCloseTo(0.2, within(1e-12));
     assertThat(s.versusHourlyGzip()).isCloseTo(2.0, within(1e-12));
-    assertThat(s.byNamespaceChangesFileBytes()).isEqualTo(700_000);
+    assertThat(s.layout()).isEqualTo("current");
   }
 
   @Test
