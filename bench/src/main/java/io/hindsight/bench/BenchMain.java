@@ -1,5 +1,6 @@
 package io.hindsight.bench;
 
+import io.hindsight.testing.kube.KubeApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,11 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bench program. Usage: {@code bench/run
- * [all|capture|publish|memory|materialize|throughput|lag| history] [--objects=N] [--rounds=R]
- * [--memory-points=N1,N2,...] [materialize options] [--results=DIR] [--no-save]}. {@code all} (the
- * default) runs everything: {@code capture} is both benchmarks of the capture slice, {@code
- * materialize} the three of the materialize slice; the figures go to stdout as a table and to
- * {@code bench/results/<time>.json}.
+ * [all|capture|publish|memory|restore|materialize|throughput|lag|history] [--objects=N]
+ * [--rounds=R] [--memory-points=N1,N2,...] [--restore-objects=N] [materialize options]
+ * [--results=DIR] [--no-save]}. {@code all} (the default) runs everything: {@code capture} is both
+ * benchmarks of the capture slice, {@code restore} the restorer's apply rate (its own API server,
+ * no broker), {@code materialize} the three of the materialize slice; the figures go to stdout as a
+ * table and to {@code bench/results/<time>.json}.
  */
 public final class BenchMain {
   private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
@@ -29,22 +31,32 @@ public final class BenchMain {
       int objects,
       int rounds,
       List<Integer> memoryPoints,
+      int restoreObjects,
       Path results,
       boolean save,
       MaterializeBench.Settings materialize) {
     static final String USAGE =
-        "usage: bench/run [all|capture|publish|memory|materialize|throughput|lag|history]"
-            + " [--objects=N] [--rounds=R] [--memory-points=N1,N2,...]"
+        "usage: bench/run [all|capture|publish|memory|restore|materialize|throughput|lag|history]"
+            + " [--objects=N] [--rounds=R] [--memory-points=N1,N2,...] [--restore-objects=N]"
             + MaterializeBench.Settings.USAGE
             + " [--results=DIR] [--no-save]";
     static final List<String> BENCHMARKS =
         List.of(
-            "all", "capture", "publish", "memory", "materialize", "throughput", "lag", "history");
+            "all",
+            "capture",
+            "publish",
+            "memory",
+            "restore",
+            "materialize",
+            "throughput",
+            "lag",
+            "history");
 
     static Options parse(String[] args, Path root) {
       String benchmark = "all";
       int objects = 10_000;
       int rounds = 3;
+      int restoreObjects = 2_000;
       List<Integer> points = List.of(10_000, 20_000, 30_000);
       Path results = root.resolve("bench/results");
       boolean save = true;
@@ -57,6 +69,8 @@ public final class BenchMain {
           }
         } else if (arg.startsWith("--objects=")) {
           objects = positive(arg);
+        } else if (arg.startsWith("--restore-objects=")) {
+          restoreObjects = positive(arg);
         } else if (arg.startsWith("--rounds=")) {
           rounds = positive(arg);
         } else if (arg.startsWith("--memory-points=")) {
@@ -86,6 +100,7 @@ public final class BenchMain {
           objects,
           rounds,
           points,
+          restoreObjects,
           results,
           save,
           MaterializeBench.Settings.of(materialize));
@@ -139,6 +154,7 @@ public final class BenchMain {
     PublishBench.Result publish = null;
     MemoryBench.Result memory = null;
     MaterializeBench.Result materialize = null;
+    RestoreBench.Result restore = null;
     String kafka;
     try (BenchServers servers = options.needsServers() ? BenchServers.start(work) : null) {
       kafka = servers == null ? null : servers.kafka().description();
@@ -154,6 +170,18 @@ public final class BenchMain {
                 .run(options.materialize(), options.rounds(), options::runs);
       }
     }
+    if (options.runs("restore")) {
+      // the restore benchmark needs only an API server of its own: no broker, no registry
+      try (KubeApiServer kube = KubeApiServer.start(work.resolve("kube-restore"))) {
+        restore =
+            new RestoreBench(kube)
+                .run(
+                    options.restoreObjects(),
+                    options.rounds(),
+                    started.toString(),
+                    "bench/run " + String.join(" ", args));
+      }
+    }
     BenchReport report =
         new BenchReport(
             started.toString(),
@@ -161,12 +189,13 @@ public final class BenchMain {
             "bench/run " + String.join(" ", args),
             machine,
             kafka,
-            options.runs("publish") || options.runs("memory")
+            options.runs("publish") || options.runs("memory") || options.runs("restore")
                 ? "kube-apiserver v1.20.2 + etcd 3.4 (one per benchmark)"
                 : null,
             LoadAverage.Span.from(load),
             publish,
             memory,
+            restore,
             materialize);
     report.print(System.out);
     if (options.save()) {

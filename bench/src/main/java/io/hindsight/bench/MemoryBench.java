@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 final class MemoryBench {
   private static final Logger LOG = LoggerFactory.getLogger(MemoryBench.class);
   private static final String NAMESPACE = "bench-memory";
-  static final String HEAP_FLAG = "-Xmx256m";
+  // the bare informer keeps every full object: enough heap to be measured at every point
+  static final List<String> BASELINE_OPTIONS = List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError");
   static final int GOAL_OBJECTS = 100_000;
   static final long GOAL_RSS_BYTES = 256L * 1024 * 1024;
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
@@ -46,13 +47,18 @@ final class MemoryBench {
       long heapCommittedBytes,
       long heapLiveBytes,
       long metaspaceUsedBytes,
-      long rssAfterGcBytes) {
-    static final Sample NONE = new Sample(-1, -1, -1, -1, -1, -1);
+      long rssAfterGcBytes,
+      long rssPeakBytes) {
+    static final Sample NONE = new Sample(-1, -1, -1, -1, -1, -1, -1);
 
-    /** RSS, heap, then a full GC and the heap again (the live set), then RSS again. */
+    /**
+     * RSS, heap, then a full GC and the heap again (the live set), then RSS again; and the peak RSS
+     * of the process's life so far (its start-up included).
+     */
     static Sample of(long pid) {
       sleep(SETTLE);
       long rss = ProcessMemory.rssBytes(pid);
+      long peak = ProcessMemory.peakRssBytes(pid);
       ProcessMemory.Heap heap = ProcessMemory.heap(pid).orElse(new ProcessMemory.Heap(-1, -1, -1));
       long live = -1;
       if (ProcessMemory.fullGc(pid)) {
@@ -64,11 +70,11 @@ final class MemoryBench {
           heap.committedBytes(),
           live,
           heap.metaspaceUsedBytes(),
-          ProcessMemory.rssBytes(pid));
+          ProcessMemory.rssBytes(pid),
+          peak);
     }
   }
 
-  /** The watcher process and the bare-informer baseline over {@code objects} objects. */
   /**
    * The watcher process and the bare-informer baseline over {@code objects} objects; a failure is
    * why that process died (e.g. {@code OutOfMemoryError}), null when it did not.
@@ -117,6 +123,7 @@ final class MemoryBench {
       boolean extrapolated,
       int goalObjects,
       double rssAtGoalMiB,
+      double rssPeakAtGoalMiB,
       boolean withinGoal) {}
 
   private final BenchServers servers;
@@ -181,9 +188,12 @@ final class MemoryBench {
     return new Result(
         mix.name(),
         "java "
-            + HEAP_FLAG
-            + " -XX:+ExitOnOutOfMemoryError -cp <watcher runtime classpath> "
-            + WatcherMain.class.getName(),
+            + String.join(" ", WatcherJvmOptions.load())
+            + " -cp <watcher runtime classpath> "
+            + WatcherMain.class.getName()
+            + " (options from "
+            + WatcherJvmOptions.FILE
+            + ")",
         created / createSeconds,
         jsonBytes,
         points,
@@ -197,6 +207,7 @@ final class MemoryBench {
         extrapolated,
         GOAL_OBJECTS,
         rssAtGoal,
+        extrapolated ? -1 : largest.watcher().rssPeakBytes() / 1048576.0,
         !diedBeforeGoal && rssAtGoal * 1048576.0 <= GOAL_RSS_BYTES);
   }
 
@@ -223,7 +234,8 @@ final class MemoryBench {
   private Point measure(KubeApiServer kube, int objects) throws TimeoutException, IOException {
     String cluster = "bench-memory-" + runId + "-" + objects;
     Path log = servers.workDir().resolve("watcher-memory-" + objects + ".log");
-    List<String> command = java(WatcherClasspath.resolve(), WatcherMain.class.getName());
+    List<String> command =
+        java(WatcherJvmOptions.load(), WatcherClasspath.resolve(), WatcherMain.class.getName());
     watcherConfig(kube, cluster).forEach((k, v) -> command.add(k + "=" + v));
     servers.resetWatcherTopics();
     double publishSeconds = -1;
@@ -292,7 +304,7 @@ final class MemoryBench {
     Path log = servers.workDir().resolve("informer-memory-" + objects + ".log");
     String classpath =
         codeSource(InformerBaselineMain.class) + File.pathSeparator + WatcherClasspath.resolve();
-    List<String> command = java(classpath, InformerBaselineMain.class.getName());
+    List<String> command = java(BASELINE_OPTIONS, classpath, InformerBaselineMain.class.getName());
     command.add(kube.kubeconfigPath().toString());
     Process process = start(command, log);
     try {
@@ -312,12 +324,10 @@ final class MemoryBench {
     }
   }
 
-  private static List<String> java(String classpath, String mainClass) {
+  private static List<String> java(List<String> options, String classpath, String mainClass) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(HEAP_FLAG);
-    // changes nothing until the heap is exhausted; then the process ends instead of limping on
-    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.addAll(options);
     command.add("-cp");
     command.add(classpath);
     command.add(mainClass);

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 final class ProcessMemory {
   private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+)\\s+kB");
+  private static final Pattern VM_HWM = Pattern.compile("(?m)^VmHWM:\\s+(\\d+)\\s+kB");
   private static final Pattern HEAP_USED =
       Pattern.compile("(?m)^\\s*(?!Metaspace)(\\S[^\\n]*?)\\s+total (\\d+)K, used (\\d+)K");
   private static final Pattern METASPACE_USED =
@@ -29,17 +30,34 @@ final class ProcessMemory {
   private ProcessMemory() {}
 
   static long rssBytes(long pid) {
+    return parseVmRss(status(pid));
+  }
+
+  /** The peak resident set size the process has reached so far (VmHWM). */
+  static long peakRssBytes(long pid) {
+    return kiloBytes(VM_HWM, "VmHWM", status(pid));
+  }
+
+  private static String status(long pid) {
     try {
-      return parseVmRss(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+      return Files.readString(Path.of("/proc", Long.toString(pid), "status"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read /proc/" + pid + "/status", e);
     }
   }
 
   static long parseVmRss(String status) {
-    Matcher m = VM_RSS.matcher(status);
+    return kiloBytes(VM_RSS, "VmRSS", status);
+  }
+
+  static long parseVmHwm(String status) {
+    return kiloBytes(VM_HWM, "VmHWM", status);
+  }
+
+  private static long kiloBytes(Pattern line, String name, String status) {
+    Matcher m = line.matcher(status);
     if (!m.find()) {
-      throw new IllegalArgumentException("no VmRSS line in: " + status);
+      throw new IllegalArgumentException("no " + name + " line in: " + status);
     }
     return Long.parseLong(m.group(1)) * 1024;
   }

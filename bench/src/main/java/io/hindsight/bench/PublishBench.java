@@ -40,7 +40,11 @@ final class PublishBench {
   private static final String NAMESPACE = "bench-publish";
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-  /** One timed run of one side. */
+  /**
+   * One timed run of one side. {@code recordsPerSecond} is end to end (from the side's start until
+   * the last record was readable); {@code steadyRecordsPerSecond} counts from the first readable
+   * record on: the records after the first poll that brought any, over the time after it.
+   */
   record Run(
       String side,
       int round,
@@ -49,9 +53,19 @@ final class PublishBench {
       double seconds,
       double firstRecordSeconds,
       double recordsPerSecond,
-      double mibPerSecond) {
-    static Run of(String side, int round, int records, long bytes, long t0, long first, long end) {
+      double mibPerSecond,
+      double steadyRecordsPerSecond) {
+    static Run of(
+        String side,
+        int round,
+        int records,
+        long bytes,
+        long t0,
+        long first,
+        long end,
+        int firstCount) {
       double seconds = (end - t0) / 1e9;
+      double afterFirst = (end - first) / 1e9;
       return new Run(
           side,
           round,
@@ -60,7 +74,8 @@ final class PublishBench {
           seconds,
           (first - t0) / 1e9,
           records / seconds,
-          bytes / 1048576.0 / seconds);
+          bytes / 1048576.0 / seconds,
+          afterFirst > 0 ? (records - firstCount) / afterFirst : Double.NaN);
     }
   }
 
@@ -81,6 +96,12 @@ final class PublishBench {
     }
   }
 
+  /**
+   * {@code ratio}: the median per-round ratio of end-to-end rates, what a user waits for (the
+   * watcher's start-up included). {@code steadyRatio}: the same from each side's first readable
+   * record on. {@code floorRatio}: a bare informer's list rate over the raw producer's, the most
+   * any list/watch-based watcher could reach end to end here.
+   */
   record Result(
       int objects,
       String mix,
@@ -89,13 +110,22 @@ final class PublishBench {
       RecordSizes recordSizes,
       List<Run> watcherRuns,
       List<Run> rawRuns,
+      List<Run> listFloorRuns,
       int warmupRounds,
       List<Double> roundRatios,
       double ratio,
+      List<Double> roundSteadyRatios,
+      double steadyRatio,
+      List<Double> roundFloorRatios,
+      double floorRatio,
+      double watcherFirstRecordSeconds,
       double watcherRecordsPerSecond,
+      double watcherSteadyRecordsPerSecond,
       double watcherMibPerSecond,
       double rawRecordsPerSecond,
-      double rawMibPerSecond) {}
+      double rawSteadyRecordsPerSecond,
+      double rawMibPerSecond,
+      double listFloorRecordsPerSecond) {}
 
   private final BenchServers servers;
   private final String runId;
@@ -115,7 +145,10 @@ final class PublishBench {
     }
     List<Run> watcherRuns = new ArrayList<>();
     List<Run> rawRuns = new ArrayList<>();
+    List<Run> floorRuns = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
+    List<Double> steadyRatios = new ArrayList<>();
+    List<Double> floorRatios = new ArrayList<>();
     List<Captured> records = null;
     RawProducerBaseline raw = new RawProducerBaseline(servers.kafka(), runId);
     // round 0 warms up this JVM's JIT and the broker's transaction coordinator; it is reported but
@@ -126,24 +159,31 @@ final class PublishBench {
         records = w.captured();
       }
       Run r = raw.run(records, round, TIMEOUT);
+      Run f = ListFloor.run(kube, NAMESPACE, objects, loaded.dataBytes(), round, TIMEOUT);
       watcherRuns.add(w.run());
       rawRuns.add(r);
+      floorRuns.add(f);
       ratios.add(w.run().recordsPerSecond() / r.recordsPerSecond());
+      steadyRatios.add(w.run().steadyRecordsPerSecond() / r.steadyRecordsPerSecond());
+      floorRatios.add(f.recordsPerSecond() / r.recordsPerSecond());
       LOG.info(
-          "round {}{}: watcher {} changes/s, raw producer {} records/s, ratio {}",
+          "round {}{}: watcher {} changes/s ({}/s from its first), raw producer {} records/s ({}/s),"
+              + " bare informer lists {}/s; ratio {} (steady {}, floor {})",
           round,
           round == 0 ? " (warm-up)" : "",
           Stats.f0(w.run().recordsPerSecond()),
+          Stats.f0(w.run().steadyRecordsPerSecond()),
           Stats.f0(r.recordsPerSecond()),
-          Stats.f2(ratios.get(ratios.size() - 1)));
+          Stats.f0(r.steadyRecordsPerSecond()),
+          Stats.f0(f.recordsPerSecond()),
+          Stats.f2(ratios.get(ratios.size() - 1)),
+          Stats.f2(steadyRatios.get(steadyRatios.size() - 1)),
+          Stats.f2(floorRatios.get(floorRatios.size() - 1)));
     }
     servers.stop(kube);
     List<Run> watcherMeasured = watcherRuns.subList(1, watcherRuns.size());
     List<Run> rawMeasured = rawRuns.subList(1, rawRuns.size());
-    double watcherRate = Stats.median(watcherMeasured.stream().map(Run::recordsPerSecond).toList());
-    double watcherMib = Stats.median(watcherMeasured.stream().map(Run::mibPerSecond).toList());
-    double rawRate = Stats.median(rawMeasured.stream().map(Run::recordsPerSecond).toList());
-    double rawMib = Stats.median(rawMeasured.stream().map(Run::mibPerSecond).toList());
+    List<Run> floorMeasured = floorRuns.subList(1, floorRuns.size());
     return new Result(
         objects,
         mix.name(),
@@ -152,13 +192,26 @@ final class PublishBench {
         RecordSizes.of(records),
         watcherRuns,
         rawRuns,
+        floorRuns,
         1,
         ratios,
         Stats.median(ratios.subList(1, ratios.size())),
-        watcherRate,
-        watcherMib,
-        rawRate,
-        rawMib);
+        steadyRatios,
+        Stats.median(steadyRatios.subList(1, steadyRatios.size())),
+        floorRatios,
+        Stats.median(floorRatios.subList(1, floorRatios.size())),
+        median(watcherMeasured, Run::firstRecordSeconds),
+        median(watcherMeasured, Run::recordsPerSecond),
+        median(watcherMeasured, Run::steadyRecordsPerSecond),
+        median(watcherMeasured, Run::mibPerSecond),
+        median(rawMeasured, Run::recordsPerSecond),
+        median(rawMeasured, Run::steadyRecordsPerSecond),
+        median(rawMeasured, Run::mibPerSecond),
+        median(floorMeasured, Run::recordsPerSecond));
+  }
+
+  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+    return Stats.median(runs.stream().map(value::applyAsDouble).toList());
   }
 
   private record WatcherRun(Run run, List<Captured> captured) {}
@@ -190,7 +243,16 @@ final class PublishBench {
       } finally {
         watcher.close();
       }
-      Run run = Run.of("watcher", round, objects, counter.bytes(), t0, counter.firstNanos(), end);
+      Run run =
+          Run.of(
+              "watcher",
+              round,
+              objects,
+              counter.bytes(),
+              t0,
+              counter.firstNanos(),
+              end,
+              counter.firstCount());
       LOG.info(
           "watcher round {}: {} changes in {} s ({} s to the first)",
           round,

@@ -65,7 +65,8 @@ final class RawProducerBaseline {
               counter.bytes(),
               t0,
               counter.firstNanos(),
-              end);
+              end,
+              counter.firstCount());
       LOG.info(
           "raw producer round {}: {} records in {} s (all acknowledged after {} s)",
           round,
@@ -82,7 +83,7 @@ final class RawProducerBaseline {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
-    // as the watcher's producer (Watcher.producerProps), so only the watcher's own work differs
+    // as the watcher's producer (KafkaSetup.producerProps), so only the watcher's own work differs
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);

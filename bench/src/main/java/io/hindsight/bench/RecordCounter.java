@@ -45,6 +45,7 @@ final class RecordCounter implements AutoCloseable {
   private int count;
   private long bytes;
   private long firstNanos;
+  private int firstCount;
   private long lastNanos;
 
   RecordCounter(
@@ -98,6 +99,7 @@ final class RecordCounter implements AutoCloseable {
         var records = consumer.poll(Duration.ofMillis(50));
         long now = System.nanoTime();
         synchronized (this) {
+          boolean none = count == 0;
           for (ConsumerRecord<byte[], byte[]> r : records) {
             if (filter.test(r)) {
               if (count == 0) {
@@ -110,6 +112,9 @@ final class RecordCounter implements AutoCloseable {
                 captured.add(new Captured(r.partition(), r.key(), r.value()));
               }
             }
+          }
+          if (none) {
+            firstCount = count;
           }
           notifyAll();
         }
@@ -160,6 +165,11 @@ final class RecordCounter implements AutoCloseable {
 
   synchronized long firstNanos() {
     return firstNanos;
+  }
+
+  /** How many matching records the first poll that brought any held (a whole transaction, say). */
+  synchronized int firstCount() {
+    return firstCount;
   }
 
   synchronized List<Captured> captured() {

@@ -28,6 +28,8 @@ class BenchHelpersTest {
   void readsRssAndTheHeapOfG1AndSerialCollectors() {
     assertThat(ProcessMemory.parseVmRss("Name:\tjava\nVmHWM:\t  300 kB\nVmRSS:\t  123456 kB\n"))
         .isEqualTo(123456L * 1024);
+    assertThat(ProcessMemory.parseVmHwm("Name:\tjava\nVmHWM:\t  300 kB\nVmRSS:\t  123456 kB\n"))
+        .isEqualTo(300L * 1024);
     String g1 =
         """
          garbage-first heap   total 262144K, used 11186K [0x00000000f0000000, 0x0000000100000000)
@@ -62,6 +64,25 @@ class BenchHelpersTest {
     }
     assertThat(large).isBetween(30, 90); // 3% of 2000
     assertThat(ConfigMapMix.objectName(7)).isEqualTo("bench-cm-000007");
+  }
+
+  @Test
+  void readsTheWatchersJvmOptionsFile() {
+    assertThat(
+            WatcherJvmOptions.parse(
+                "# heap\n-Xmx100m   # the cap\n\n  -XX:+UseSerialGC -Xss512k\n"))
+        .containsExactly("-Xmx100m", "-XX:+UseSerialGC", "-Xss512k");
+  }
+
+  @Test
+  void ratesCountEndToEndAndFromTheFirstReadableRecord() {
+    long s = 1_000_000_000L;
+    // started at 0, 100 of 1000 records readable at 2 s, the last at 5 s
+    PublishBench.Run run = PublishBench.Run.of("w", 1, 1000, 1048576, 0, 2 * s, 5 * s, 100);
+    assertThat(run.recordsPerSecond()).isCloseTo(200.0, within(1e-9));
+    assertThat(run.steadyRecordsPerSecond()).isCloseTo(300.0, within(1e-9));
+    assertThat(run.firstRecordSeconds()).isCloseTo(2.0, within(1e-9));
+    assertThat(run.mibPerSecond()).isCloseTo(0.2, within(1e-9));
   }
 
   @Test

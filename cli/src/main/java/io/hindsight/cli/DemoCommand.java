@@ -1,126 +1,161 @@
 package io.hindsight.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.hindsight.schemas.avro.ChangeEnvelope;
-import io.hindsight.schemas.avro.EventType;
-import io.hindsight.testing.kafka.KafkaBroker;
-import io.hindsight.testing.kafka.KafkaBrokers;
+import io.hindsight.history.Change;
+import io.hindsight.history.HistoryReader;
+import io.hindsight.history.Selection;
+import io.hindsight.history.State;
+import io.hindsight.history.StateQuery;
+import io.hindsight.history.tables.CatalogConfig;
+import io.hindsight.materializer.MaterializerConfig;
+import io.hindsight.restorer.Outcome;
+import io.hindsight.restorer.ProgressListener;
+import io.hindsight.restorer.RestoreRequest;
+import io.hindsight.restorer.RestoreResult;
+import io.hindsight.restorer.Restorer;
 import io.hindsight.testing.kube.KubeApiServer;
-import io.hindsight.testing.registry.RegistryServer;
-import io.hindsight.watcher.Watcher;
 import io.hindsight.watcher.WatcherConfig;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Hindsight on an embedded default: a real kube-apiserver with etcd, a Kafka broker and the schema
- * registry, all on 127.0.0.1 under one data directory; the watcher records Online Boutique being
- * applied and changed, and the recorded history is printed.
+ * Hindsight's main job on an embedded default, with no cluster of the user's: a real kube-apiserver
+ * with etcd and kube-controller-manager, the whole pipeline of {@code hindsight standalone} on
+ * 127.0.0.1, Online Boutique applied and changed, the history read back from the Iceberg tables,
+ * and the namespace restored as it was before the changes into a new namespace — each step timed.
  */
 @Command(
     name = "demo",
+    mixinStandardHelpOptions = true,
     description = {
-      "Run everything locally and show Hindsight recording a cluster's history.",
-      "Starts a real kube-apiserver (built from Debian's packages on first use, ~5-10 min once),",
-      "a Kafka broker and a schema registry on 127.0.0.1; applies Online Boutique, changes it,",
-      "and prints what was recorded."
+      "Show Hindsight doing its job, locally, with no cluster, broker or registry of yours:",
+      "starts a real kube-apiserver (built from Debian's packages on first use, ~5-10 min once),",
+      "a Kafka broker, a schema registry, the watcher and the streams-app on 127.0.0.1; applies",
+      "Online Boutique, changes it, shows the recorded history, and restores the namespace as it",
+      "was before the changes into a new namespace."
     },
-    footer = {"", "Example:", "  hindsight demo --data-dir /tmp/hindsight-demo"})
+    footer = {
+      "",
+      "Examples:",
+      "  hindsight demo",
+      "  hindsight demo --data-dir /tmp/hindsight-demo --keep-running",
+      "",
+      "Exit codes: 0 done (the restored namespace matched the instant before the changes),",
+      "1 the restore or a check failed, 3 a server could not start."
+    })
 final class DemoCommand implements Callable<Integer> {
-  private static final String NAMESPACE = "boutique";
+  static final String NAMESPACE = "boutique";
+  static final String RESTORED = "boutique-restored";
   private static final String CLUSTER = "demo";
-  private static final Duration WAIT = Duration.ofMinutes(2);
+  private static final Duration WAIT = Duration.ofMinutes(3);
+  private static final String NEW_IMAGE =
+      "gcr.io/google-samples/microservices-demo/frontend:v0.8.0";
 
   @Option(
       names = "--data-dir",
+      paramLabel = "DIR",
       description = "Where the demo keeps its servers' data (default: ${DEFAULT-VALUE}).",
       defaultValue = ".hindsight/demo")
   Path dataDir;
 
+  @Option(
+      names = "--keep-running",
+      description = "Keep everything running after the demo until Ctrl-C (to try the commands).")
+  boolean keepRunning;
+
   private final PrintStream out = System.out;
-  private long started;
+  private EmbeddedStack.Progress progress;
 
   @Override
   public Integer call() throws Exception {
-    started = System.nanoTime();
-    Path run = dataDir.resolve("run-" + System.currentTimeMillis());
-    Files.createDirectories(run);
-    step("starting kube-apiserver 1.20.2 + etcd + kube-controller-manager on 127.0.0.1");
-    try (KubeApiServer kube = KubeApiServer.start(run.resolve("kube"));
-        KubernetesClient client = kube.client()) {
-      done();
-      step("starting a Kafka broker (KRaft, 127.0.0.1)");
-      try (KafkaBroker kafka = KafkaBrokers.startInProcess()) {
-        done();
-        step("starting the schema registry (Apicurio, Confluent-compatible API)");
-        try (RegistryServer registry = RegistryServer.start(run.resolve("registry"))) {
-          done();
-          return demo(kube, client, kafka, registry, run);
-        }
-      }
+    progress = new EmbeddedStack.Progress(out);
+    Path run =
+        dataDir.resolve(
+            "run-" + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
+    DataDirectory data = new DataDirectory(run.resolve("hindsight")).prepare("--data-dir");
+    progress.step("starting kube-apiserver 1.20.2 + etcd + kube-controller-manager on 127.0.0.1");
+    KubeApiServer kube;
+    try {
+      kube = KubeApiServer.start(run.resolve("kube"));
+    } catch (RuntimeException e) {
+      out.println("FAILED");
+      System.err.println(
+          "hindsight demo: cannot start the API server: " + StandaloneCommand.oneLine(e));
+      return 3;
+    }
+    try (kube;
+        KubernetesClient client = kube.client();
+        EmbeddedStack stack = EmbeddedStack.start(settings(data, kube), progress)) {
+      progress.done();
+      return demo(client, stack, data);
     }
   }
 
-  private int demo(
-      KubeApiServer kube,
-      KubernetesClient client,
-      KafkaBroker kafka,
-      RegistryServer registry,
-      Path run)
+  private static EmbeddedStack.Settings settings(DataDirectory data, KubeApiServer kube) {
+    return new EmbeddedStack.Settings(
+        data,
+        Map.of(
+            WatcherConfig.CLUSTER_NAME,
+            CLUSTER,
+            WatcherConfig.KUBECONFIG,
+            kube.kubeconfigPath().toString(),
+            WatcherConfig.HEARTBEAT_INTERVAL_MS,
+            "250"),
+        Map.of(
+            MaterializerConfig.COMMIT_INTERVAL_MS, "1000",
+            MaterializerConfig.WATERMARK_INTERVAL_MS, "500",
+            MaterializerConfig.CHECKPOINT_INTERVAL_MS, "60000",
+            MaterializerConfig.CHECKPOINT_CHECK_MS, "1000"));
+  }
+
+  private int demo(KubernetesClient client, EmbeddedStack stack, DataDirectory data)
       throws Exception {
+    CatalogConfig catalog = new CatalogConfig(data.catalog());
     client
         .namespaces()
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .create();
-    step("starting the watcher");
-    Map<String, String> config =
-        Map.of(
-            WatcherConfig.CLUSTER_NAME, CLUSTER,
-            WatcherConfig.KUBECONFIG, kube.kubeconfigPath().toString(),
-            WatcherConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-            WatcherConfig.REGISTRY_URL, registry.url(),
-            WatcherConfig.SEALING_KEY_FILE, run.resolve("sealing.key").toString(),
-            WatcherConfig.HEARTBEAT_INTERVAL_MS, "500");
-    try (Watcher watcher = Watcher.start(new WatcherConfig(config));
-        ChangeLogSummary log =
-            new ChangeLogSummary(kafka.bootstrapServers(), registry.url(), CLUSTER)) {
-      waitFor("every informer synced", watcher::ready);
-      done();
+    progress.step(
+        "applying Online Boutique v0.7.0 (12 Deployments, 12 Services) to namespace " + NAMESPACE);
+    List<HasMetadata> items;
+    try (InputStream in =
+        DemoCommand.class.getResourceAsStream("/demo/online-boutique-v0.7.0.yaml")) {
+      items = client.load(in).items();
+    }
+    for (HasMetadata item : items) {
+      client.resource(item).inNamespace(NAMESPACE).create();
+    }
+    progress.done();
+    try (HistoryReader reader = HistoryReader.open(catalog)) {
+      progress.step("waiting until the watcher and the streams-app have it in the history tables");
+      Instant before =
+          awaitState(
+              reader,
+              state -> deployment(state, "frontend").isPresent() && count(state, "Service") == 12,
+              stack);
+      progress.done();
+      out.printf("           restore point: %s (the namespace as first applied)%n", before);
 
-      step(
-          "applying Online Boutique v0.7.0 (12 Deployments, 12 Services) to namespace "
-              + NAMESPACE);
-      List<HasMetadata> items;
-      try (InputStream in =
-          DemoCommand.class.getResourceAsStream("/demo/online-boutique-v0.7.0.yaml")) {
-        items = client.load(in).items();
-      }
-      for (HasMetadata item : items) {
-        client.resource(item).inNamespace(NAMESPACE).create();
-      }
-      waitFor(
-          "the objects recorded",
-          () ->
-              log.poll().changes(c -> ns(c) && c.getEventType() == EventType.ADDED).size()
-                  >= items.size());
-      done();
-
-      step(
+      progress.step(
           "changing it: frontend image v0.7.0 -> v0.8.0, cartservice scaled to 3, adservice deleted");
       var deployments = client.apps().deployments().inNamespace(NAMESPACE);
       deployments
@@ -132,7 +167,7 @@ final class DemoCommand implements Callable<Integer> {
                       .editTemplate()
                       .editSpec()
                       .editFirstContainer()
-                      .withImage("gcr.io/google-samples/microservices-demo/frontend:v0.8.0")
+                      .withImage(NEW_IMAGE)
                       .endContainer()
                       .endSpec()
                       .endTemplate()
@@ -141,88 +176,162 @@ final class DemoCommand implements Callable<Integer> {
       deployments.withName("cartservice").scale(3);
       deployments.withName("adservice").delete();
       client.services().inNamespace(NAMESPACE).withName("adservice").delete();
-      waitFor(
-          "the changes recorded",
-          () ->
-              log.poll().changes(c -> ns(c) && c.getEventType() == EventType.DELETED).size() >= 2);
-      done();
+      progress.done();
+      progress.step("waiting until the changes are in the history");
+      Instant after =
+          awaitState(
+              reader,
+              state ->
+                  deployment(state, "adservice").isEmpty()
+                      && image(state, "frontend").equals(NEW_IMAGE),
+              stack);
+      progress.done();
 
-      printHistory(log);
-      out.printf("%nDone in %.1f s. Data of this run: %s%n", seconds(), run.toAbsolutePath());
-      return 0;
-    }
-  }
+      printHistory(reader, before, after);
 
-  private static boolean ns(ChangeEnvelope c) {
-    return c.getNamespace().equals(NAMESPACE);
-  }
-
-  private void printHistory(ChangeLogSummary log) throws Exception {
-    List<ChangeEnvelope> changes = log.poll().changes(DemoCommand::ns);
-    Map<String, Map<EventType, Integer>> counts = new TreeMap<>();
-    for (ChangeEnvelope c : changes) {
-      counts
-          .computeIfAbsent(c.getKind(), k -> new TreeMap<>())
-          .merge(c.getEventType(), 1, Integer::sum);
-    }
-    out.printf(
-        "%nRecorded in hindsight.changes for namespace %s: %d changes%n",
-        NAMESPACE, changes.size());
-    out.printf("  %-12s %7s %9s %8s%n", "kind", "ADDED", "MODIFIED", "DELETED");
-    counts.forEach(
-        (kind, byType) ->
-            out.printf(
-                "  %-12s %7d %9d %8d%n",
-                kind,
-                byType.getOrDefault(EventType.ADDED, 0),
-                byType.getOrDefault(EventType.MODIFIED, 0),
-                byType.getOrDefault(EventType.DELETED, 0)));
-    ObjectMapper json = new ObjectMapper();
-    out.printf("%nImage history of Deployment frontend:%n");
-    String last = null;
-    for (ChangeEnvelope c : changes) {
-      if (c.getKind().equals("Deployment") && c.getName().equals("frontend")) {
-        String image =
-            json.readTree(c.getObject()).at("/spec/template/spec/containers/0/image").asText();
-        if (!image.equals(last)) {
-          out.printf("  %s  %-8s %s%n", c.getObservedAt(), c.getEventType(), image);
-          last = image;
-        }
+      progress.step("restoring " + NAMESPACE + " as it was at " + before + " into " + RESTORED);
+      RestoreResult result =
+          new Restorer(reader::stateAt, client, Clock.systemUTC())
+              .restore(
+                  RestoreRequest.builder(NAMESPACE, before)
+                      .cluster(CLUSTER)
+                      .toNamespace(RESTORED)
+                      .sealingKeyFile(data.sealingKey())
+                      .build(),
+                  ProgressListener.NONE);
+      progress.done();
+      out.printf(
+          "           %s: %s objects created, %s failed, in %.1f s%n",
+          result.status(),
+          result.with(Outcome.CREATED).size(),
+          result.with(Outcome.FAILED).size(),
+          result.seconds());
+      boolean ok = result.status() == RestoreResult.Status.COMPLETED && check(client);
+      out.printf(
+          "%nDone in %.1f s%s. Data of this run: %s%n",
+          progress.seconds(), ok ? "" : " — BUT A CHECK FAILED", data.root());
+      out.printf(
+          "Look around: hindsight history --data-dir %s --namespace %s%n"
+              + "             hindsight diff --data-dir %s --namespace %s --from %s --to %s%n",
+          data.root(), NAMESPACE, data.root(), NAMESPACE, before, after);
+      if (keepRunning) {
+        out.println("Everything keeps running (--keep-running); Ctrl-C stops it.");
+        stack.failure().join();
       }
-    }
-    out.printf("%nReplicas of Deployment cartservice:%n");
-    Integer lastReplicas = null;
-    for (ChangeEnvelope c : changes) {
-      if (c.getKind().equals("Deployment") && c.getName().equals("cartservice")) {
-        int replicas = json.readTree(c.getObject()).at("/spec/replicas").asInt();
-        if (lastReplicas == null || replicas != lastReplicas) {
-          out.printf("  %s  %-8s replicas=%d%n", c.getObservedAt(), c.getEventType(), replicas);
-          lastReplicas = replicas;
-        }
-      }
+      return ok ? 0 : 1;
     }
   }
 
-  private void step(String what) {
-    out.printf("[%6.1f s] %s ... ", seconds(), what);
-    out.flush();
-  }
-
-  private void done() {
-    out.printf("done (%.1f s)%n", seconds());
-  }
-
-  private double seconds() {
-    return (System.nanoTime() - started) / 1e9;
-  }
-
-  private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+  /**
+   * Waits until the state at the committed watermark satisfies {@code done}; returns that instant.
+   */
+  private Instant awaitState(HistoryReader reader, Predicate<State> done, EmbeddedStack stack)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + WAIT + " waiting for " + what);
+    String last = "no watermark yet";
+    while (System.nanoTime() < deadline) {
+      if (stack.failure().isDone()) {
+        throw new IllegalStateException("a part of the pipeline died: " + stack.failure().join());
       }
-      Thread.sleep(200);
+      try {
+        Optional<Instant> through =
+            reader.coverage(CLUSTER).completeThrough(Optional.of(NAMESPACE));
+        if (through.isPresent()) {
+          State state =
+              reader.stateAt(
+                  new StateQuery(
+                      CLUSTER, Optional.of(NAMESPACE), through.get(), Selection.EVERYTHING, false));
+          if (done.test(state)) {
+            return through.get();
+          }
+          last = state.objects().size() + " objects at " + through.get();
+        }
+      } catch (RuntimeException notYet) {
+        last = notYet.getMessage();
+      }
+      Thread.sleep(300);
+    }
+    throw new IllegalStateException(
+        "timed out after " + WAIT + " waiting for the history (" + last + ")");
+  }
+
+  private void printHistory(HistoryReader reader, Instant from, Instant to) {
+    out.printf(
+        "%nRecorded changes of namespace %s between the two instants (from the Iceberg tables):%n",
+        NAMESPACE);
+    for (Change change :
+        reader.changes(CLUSTER, NAMESPACE, Selection.EVERYTHING, from.plusNanos(1000), to)) {
+      var id = change.object().id();
+      String detail = "";
+      if (id.kind().equals("Deployment") && !change.deleted()) {
+        JsonNode spec = json(change.object().json()).path("spec");
+        detail =
+            "replicas="
+                + spec.path("replicas").asInt()
+                + " image="
+                + spec.at("/template/spec/containers/0/image").asText();
+      }
+      out.printf(
+          "  %s  %-8s %-11s %-22s %s%n",
+          change.object().observedAt(), change.eventType(), id.kind(), id.name(), detail);
+    }
+    out.println();
+  }
+
+  private boolean check(KubernetesClient client) {
+    var restored = client.apps().deployments().inNamespace(RESTORED);
+    var live = client.apps().deployments().inNamespace(NAMESPACE);
+    String image = imageOf(restored.withName("frontend").get());
+    Integer replicas =
+        restored.withName("cartservice").get() == null
+            ? null
+            : restored.withName("cartservice").get().getSpec().getReplicas();
+    boolean adservice = restored.withName("adservice").get() != null;
+    out.printf("%nChecks of %s against the recorded instant:%n", RESTORED);
+    boolean imageOk = image != null && image.endsWith(":v0.7.0");
+    boolean replicasOk = replicas != null && replicas == 1;
+    out.printf(
+        "  frontend image       %-60s %s (live %s: %s)%n",
+        image, mark(imageOk), NAMESPACE, imageOf(live.withName("frontend").get()));
+    out.printf(
+        "  cartservice replicas %-60s %s (live: %s)%n",
+        replicas, mark(replicasOk), live.withName("cartservice").get().getSpec().getReplicas());
+    out.printf(
+        "  adservice            %-60s %s (live: deleted)%n",
+        adservice ? "present" : "missing", mark(adservice));
+    return imageOk && replicasOk && adservice;
+  }
+
+  private static String mark(boolean ok) {
+    return ok ? "ok" : "WRONG";
+  }
+
+  private static String imageOf(Deployment d) {
+    return d == null ? null : d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  private static Optional<JsonNode> deployment(State state, String name) {
+    return state.objects().stream()
+        .filter(o -> o.id().kind().equals("Deployment") && o.id().name().equals(name))
+        .findFirst()
+        .map(o -> json(o.json()));
+  }
+
+  private static String image(State state, String name) {
+    return deployment(state, name)
+        .map(d -> d.at("/spec/template/spec/containers/0/image").asText())
+        .orElse("");
+  }
+
+  private static long count(State state, String kind) {
+    return state.objects().stream().filter(o -> o.id().kind().equals(kind)).count();
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -482,6 +482,62 @@ public final class HistoryReader implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Every recorded change of the selected objects of one namespace ({@code ""}: the cluster-scoped
+   * objects) observed in [{@code from}, {@code to}] (either bound may be null), in the order they
+   * were recorded: a namespace is one partition of {@code hindsight.changes}, so its offsets order
+   * its history exactly, whatever the watcher's clock did.
+   *
+   * @throws HistoryException when the cluster is unknown or the namespace never appears in it
+   */
+  public List<Change> changes(
+      String cluster, String namespace, Selection selection, Instant from, Instant to) {
+    refresh();
+    String name = resolveCluster(cluster);
+    Selection select = selection == null ? Selection.EVERYTHING : selection;
+    Expression filter =
+        Expressions.and(
+            Expressions.equal(ChangesTable.CLUSTER, name),
+            Expressions.equal(ChangesTable.NAMESPACE, namespace));
+    if (!select.names().isEmpty()) {
+      filter = Expressions.and(filter, Expressions.in(ChangesTable.NAME, select.names().toArray()));
+    }
+    if (from != null) {
+      filter =
+          Expressions.and(
+              filter, Expressions.greaterThanOrEqual(ChangesTable.OBSERVED_AT, Micros.of(from)));
+    }
+    if (to != null) {
+      filter =
+          Expressions.and(
+              filter, Expressions.lessThanOrEqual(ChangesTable.OBSERVED_AT, Micros.of(to)));
+    }
+    List<Change> out = new ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(changes).where(filter).build()) {
+      for (Record row : rows) {
+        Change change = TableRows.change(row);
+        if (select.matches(change.object())) {
+          out.add(change);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (out.isEmpty() && !everSeen(name, namespace)) {
+      throw new HistoryException(
+          Reason.UNKNOWN_NAMESPACE,
+          "namespace '"
+              + namespace
+              + "' never appears in the history of cluster "
+              + name
+              + ": check its name");
+    }
+    out.sort(
+        Comparator.comparingInt((Change c) -> c.object().kafkaPartition())
+            .thenComparingLong(c -> c.object().kafkaOffset()));
+    return out;
+  }
+
   @Override
   public void close() {
     if (ownsCatalog && catalog instanceof AutoCloseable closeable) {

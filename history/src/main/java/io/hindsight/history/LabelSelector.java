@@ -25,8 +25,9 @@ public final class LabelSelector {
     boolean matches(Map<String, String> labels) {
       String value = labels.get(key);
       return switch (operator) {
-        case "=" -> values.contains(value);
-        case "!=" -> !values.contains(value);
+        // Set.of(...).contains(null) throws: an absent label equals no value
+        case "=" -> value != null && values.contains(value);
+        case "!=" -> value == null || !values.contains(value);
         case "in" -> value != null && values.contains(value);
         case "notin" -> value == null || !values.contains(value);
         case "exists" -> value != null;

@@ -7,6 +7,7 @@ import io.hindsight.history.tables.CommitLog;
 import io.hindsight.history.tables.GapsTable;
 import io.hindsight.history.tables.HistoryTables;
 import io.hindsight.materializer.RowSink.TableKind;
+import io.hindsight.ops.HttpEndpoints;
 import io.hindsight.schemas.Topics;
 import io.hindsight.schemas.avro.ChangeLogRecord;
 import io.hindsight.schemas.avro.ObjectKey;
@@ -56,6 +57,7 @@ public final class Materializer implements AutoCloseable {
   private final TableMaintenance maintenance;
   private final MaterializerMetrics metrics;
   private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+  private HttpEndpoints http;
 
   private Materializer(
       MaterializerConfig config,
@@ -131,6 +133,22 @@ public final class Materializer implements AutoCloseable {
                 new IllegalStateException("Kafka Streams entered state ERROR"));
           }
         });
+    if (config.httpPort() >= 0) {
+      try {
+        materializer.http =
+            new HttpEndpoints(
+                "0.0.0.0",
+                config.httpPort(),
+                MaterializerConfig.HTTP_PORT,
+                metrics.registry,
+                () -> !materializer.failure.isDone(),
+                materializer::running);
+      } catch (RuntimeException e) {
+        closeCatalog(catalog);
+        throw e;
+      }
+      LOG.info("metrics and health on port {}", materializer.http.port());
+    }
     streams.start();
     maintenance.schedule(config.maintenanceInterval());
     return materializer;
@@ -291,10 +309,22 @@ public final class Materializer implements AutoCloseable {
     return sinks;
   }
 
+  /** Port of /metrics, /healthz and /readyz; -1 when off. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
   @Override
   public void close() {
     maintenance.close();
     streams.close(Duration.ofSeconds(60));
+    if (http != null) {
+      http.close();
+    }
+    closeCatalog(catalog);
+  }
+
+  private static void closeCatalog(Catalog catalog) {
     if (catalog instanceof AutoCloseable closeable) {
       try {
         closeable.close();

@@ -40,7 +40,7 @@ public final class MaterializerConfig extends AbstractConfig {
   public static final String WATERMARK_INTERVAL_MS = "materializer.watermark-interval-ms";
   public static final String INSTANCE_ID = "materializer.instance-id";
 
-  static final ConfigDef DEFINITION = definition();
+  public static final ConfigDef DEFINITION = definition();
 
   private static ConfigDef definition() {
     ConfigDef def =

@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ChangePublisher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangePublisher.class);
-  private static final int MAX_BATCH = 2000;
+  // observations per transaction; with the queue's high water (1000) this bounds the full objects
+  // in flight to about two thousand, wherever they are between a list page and Kafka
+  private static final int MAX_BATCH = 1000;
 
   private final ObservationQueue queue;
   private final InformerSet informers;
@@ -136,7 +138,7 @@ final class ChangePublisher implements Runnable {
     while (running) {
       try {
         if (batch.isEmpty()) {
-          queue.drain(batch, MAX_BATCH, transactionMaxMs);
+          queue.gather(batch, MAX_BATCH, transactionMaxMs);
           if (batch.isEmpty()) {
             continue;
           }
@@ -271,7 +273,7 @@ final class ChangePublisher implements Runnable {
     }
   }
 
-  private void onObject(Transaction tx, Instant at, ObjectEvent event) {
+  private void onObject(Transaction tx, Instant at, ObjectEvent event) throws InterruptedException {
     ResourceType type = event.type();
     ObjectKey key = ObjectKeys.of(cluster, type, event.object());
     String compact = ObjectKeys.compact(key);
@@ -292,7 +294,7 @@ final class ChangePublisher implements Runnable {
     }
     EnvelopeFactory.Material material;
     try {
-      material = envelopes.material(type, event.object());
+      material = materialOf(event);
     } catch (RuntimeException e) {
       badObject(tx, at, type, key, "UNREADABLE", e.toString());
       return;
@@ -312,7 +314,7 @@ final class ChangePublisher implements Runnable {
       }
       return;
     }
-    if (previous != null && previous.hash().equals(material.hash())) {
+    if (previous != null && previous.hasHash(material.hash())) {
       metrics.unchanged.inc();
       return;
     }
@@ -335,6 +337,24 @@ final class ChangePublisher implements Runnable {
     sendChangeWithState(tx, at, key, compact, envelope, type);
   }
 
+  /** The object's JSON and hash: computed ahead by {@link MaterialWorkers}, or here. */
+  private EnvelopeFactory.Material materialOf(ObjectEvent event) throws InterruptedException {
+    if (event.material() == null) {
+      return envelopes.material(event.type(), event.object());
+    }
+    try {
+      return event.material().get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
   private boolean inGap(ResourceType type) {
     if (!startupDone) {
       return true;
@@ -346,10 +366,12 @@ final class ChangePublisher implements Runnable {
   private void onReconcile(Transaction tx, Instant at, Reconcile reconcile) {
     for (String compact : known.keysWithPrefix(reconcile.keyPrefix())) {
       KnownState.Entry entry = tx.known.get(compact);
-      String namespace = compact.split("/", 4)[2];
+      String[] parts = compact.split("/", 4);
+      String namespace = parts[2];
+      String storeKey = namespace.isEmpty() ? parts[3] : namespace + "/" + parts[3];
       if (entry != null
           && reconcile.namespaceInScope().test(namespace)
-          && !reconcile.liveKeys().contains(compact)) {
+          && !reconcile.liveKeys().contains(storeKey)) {
         deleteUnseen(tx, at, compact, entry, null);
       }
     }

@@ -1,8 +1,6 @@
 package io.hindsight.watcher;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -10,6 +8,7 @@ import io.hindsight.schemas.avro.ChangeEnvelope;
 import io.hindsight.schemas.avro.EventType;
 import io.hindsight.schemas.avro.Origin;
 import io.hindsight.schemas.sealing.SecretSealer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -17,14 +16,12 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Turns an object as an informer saw it into a change envelope: its JSON (Secret values sealed),
- * its hash over the canonical JSON (keys sorted, without resourceVersion and managedFields; a keyed
- * HMAC for Secrets), labels and metadata.
+ * Turns an object as an informer saw it into a change envelope: its JSON in canonical form (keys
+ * sorted; Secret values sealed), its hash over the same bytes without resourceVersion and
+ * managedFields (a keyed HMAC for Secrets), labels and metadata.
  */
 final class EnvelopeFactory {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper CANONICAL =
-      new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
 
   private final String cluster;
   private final String watcherRunId;
@@ -39,28 +36,23 @@ final class EnvelopeFactory {
   /** The JSON and hash of one object, computed once per observation. */
   record Material(String json, String hash, boolean sealed) {}
 
+  /**
+   * The object's canonical JSON (Secret values sealed) and its hash. Thread-safe: computed ahead of
+   * the publisher, on {@link MaterialWorkers}.
+   */
   Material material(ResourceType type, GenericKubernetesResource object) {
     ObjectNode tree = JSON.valueToTree(object);
-    // hash without resourceVersion and managedFields: take them out, hash, put them back
-    byte[] canonical;
-    if (tree.get("metadata") instanceof ObjectNode meta) {
-      var resourceVersion = meta.remove("resourceVersion");
-      var managedFields = meta.remove("managedFields");
-      canonical = canonicalBytes(tree);
-      if (resourceVersion != null) {
-        meta.set("resourceVersion", resourceVersion);
-      }
-      if (managedFields != null) {
-        meta.set("managedFields", managedFields);
-      }
-    } else {
-      canonical = canonicalBytes(tree);
-    }
+    CanonicalJson canonical = CanonicalJson.of(tree);
     if (isSecret(type)) {
+      String hash = sealer.hmacHex(canonical.hashInput());
       sealer.seal(tree);
-      return new Material(tree.toString(), sealer.hmacHex(canonical), true);
+      return new Material(utf8(CanonicalJson.of(tree).json()), hash, true);
     }
-    return new Material(tree.toString(), sha256Hex(canonical), false);
+    return new Material(utf8(canonical.json()), sha256Hex(canonical.hashInput()), false);
+  }
+
+  private static String utf8(byte[] json) {
+    return new String(json, StandardCharsets.UTF_8);
   }
 
   ChangeEnvelope envelope(
@@ -96,14 +88,6 @@ final class EnvelopeFactory {
 
   static boolean isSecret(ResourceType type) {
     return type.group().isEmpty() && type.kind().equals("Secret");
-  }
-
-  private static byte[] canonicalBytes(ObjectNode tree) {
-    try {
-      return CANONICAL.writeValueAsBytes(tree);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write canonical JSON: " + e, e);
-    }
   }
 
   private static String sha256Hex(byte[] bytes) {

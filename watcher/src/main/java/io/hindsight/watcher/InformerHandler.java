@@ -8,18 +8,24 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Informer callbacks only enqueue (no I/O here): the publisher decides what is a real change. A
- * resync is told apart from an update by an unchanged resourceVersion.
+ * resync is told apart from an update by an unchanged resourceVersion. Objects whose JSON and hash
+ * the publisher will need go to {@link MaterialWorkers} on the way, so that work is under way
+ * before the publisher reaches them.
  */
 final class InformerHandler implements ResourceEventHandler<GenericKubernetesResource> {
   private final ResourceType type;
   private final ResourceFilter filter;
   private final ObservationQueue queue;
+  private final MaterialWorkers workers;
   private final AtomicLong adds = new AtomicLong();
 
-  InformerHandler(ResourceType type, ResourceFilter filter, ObservationQueue queue) {
+  /** {@code workers} may be null: the publisher then computes every object's material itself. */
+  InformerHandler(
+      ResourceType type, ResourceFilter filter, ObservationQueue queue, MaterialWorkers workers) {
     this.type = type;
     this.filter = filter;
     this.queue = queue;
+    this.workers = workers;
   }
 
   /** How many adds were delivered (the initial list arrives as adds). */
@@ -53,8 +59,12 @@ final class InformerHandler implements ResourceEventHandler<GenericKubernetesRes
   }
 
   private void offer(ObjectEvent event) {
-    if (filter.records(event.object().getMetadata().getNamespace())) {
-      queue.put(event);
+    if (!filter.records(event.object().getMetadata().getNamespace())) {
+      return;
     }
+    if (workers != null && event.needsMaterial()) {
+      event = event.withMaterial(workers.submit(type, event.object()));
+    }
+    queue.put(event);
   }
 }

@@ -3,7 +3,6 @@ package io.hindsight.watcher;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.hindsight.schemas.avro.ObjectKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
@@ -14,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +27,9 @@ final class InformerSet implements AutoCloseable {
   private final KubernetesClient client;
   private final ResourceFilter filter;
   private final ObservationQueue queue;
+  private final MaterialWorkers workers;
   private final RelistDetector relists;
   private final long resyncMs;
-  private final String cluster;
   private final Clock clock;
   private final BiConsumer<ResourceType, Throwable> onFailure;
   private final Map<String, TrackedInformer> running = new ConcurrentHashMap<>();
@@ -38,17 +38,17 @@ final class InformerSet implements AutoCloseable {
       KubernetesClient client,
       ResourceFilter filter,
       ObservationQueue queue,
+      MaterialWorkers workers,
       RelistDetector relists,
       long resyncMs,
-      String cluster,
       Clock clock,
       BiConsumer<ResourceType, Throwable> onFailure) {
     this.client = client;
     this.filter = filter;
     this.queue = queue;
+    this.workers = workers;
     this.relists = relists;
     this.resyncMs = resyncMs;
-    this.cluster = cluster;
     this.clock = clock;
     this.onFailure = onFailure;
   }
@@ -82,9 +82,11 @@ final class InformerSet implements AutoCloseable {
             // page the initial list and relists: a big type never arrives as one huge answer
             .withLimit(LIST_PAGE)
             .runnableInformer(resyncMs);
-    SlimItemStore store = new SlimItemStore();
+    SlimItemStore store = new SlimItemStore(queue);
     informer.itemStore(store);
-    InformerHandler handler = new InformerHandler(type, filter, queue);
+    // nothing looks objects up by namespace: the index would cost ~50 bytes per object
+    informer.removeNamespaceIndex();
+    InformerHandler handler = new InformerHandler(type, filter, queue, workers);
     informer.addEventHandler(handler);
     CompletableFuture<Void> started = new CompletableFuture<>();
     TrackedInformer tracked = new TrackedInformer(type, informer, handler, store, started);
@@ -160,7 +162,6 @@ final class InformerSet implements AutoCloseable {
           && t.started.isDone()
           && !t.started.isCompletedExceptionally()
           && t.handler.adds() >= t.store.size()) {
-        t.store.compact();
         t.delivered = true;
       }
     }
@@ -177,16 +178,12 @@ final class InformerSet implements AutoCloseable {
     return running.values().stream().anyMatch(t -> ObjectKeys.typePrefix(t.type).equals(keyPrefix));
   }
 
-  /** The compact keys of every object the informer of {@code type} holds now. */
+  /**
+   * The keys ({@code namespace/name}, or {@code name}) of every object the informer holds now: the
+   * store's own strings, so a snapshot of 100k objects costs a set, not 100k new keys.
+   */
   Set<String> liveKeys(TrackedInformer tracked) {
-    Set<String> keys = new HashSet<>();
-    for (GenericKubernetesResource object : tracked.informer.getStore().list()) {
-      if (filter.records(object.getMetadata().getNamespace())) {
-        ObjectKey key = ObjectKeys.of(cluster, tracked.type, object);
-        keys.add(ObjectKeys.compact(key));
-      }
-    }
-    return keys;
+    return tracked.store.keySet().collect(Collectors.toCollection(HashSet::new));
   }
 
   @Override

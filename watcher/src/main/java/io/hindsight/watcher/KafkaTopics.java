@@ -1,6 +1,7 @@
 package io.hindsight.watcher;
 
 import io.hindsight.schemas.Topics;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaTopics {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
+  private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
 
   private KafkaTopics() {}
 
@@ -38,16 +41,36 @@ final class KafkaTopics {
         admin,
         new NewTopic(Topics.WATCHER_STATE, Optional.of(1), Optional.of(replicationFactor))
             .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", maxBytes)));
-    try {
-      TopicDescription changes =
-          admin.describeTopics(List.of(Topics.CHANGES)).allTopicNames().get().get(Topics.CHANGES);
-      return changes.partitions().size();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "cannot describe topic " + Topics.CHANGES + ": " + e.getCause(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    return partitionsOf(admin, Topics.CHANGES);
+  }
+
+  /**
+   * The partition count of {@code topic}. A topic just created may be unknown to the broker for a
+   * moment (its metadata follows the controller's): asked again for up to {@link #METADATA_WAIT}.
+   */
+  private static int partitionsOf(Admin admin, String topic) {
+    long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+    while (true) {
+      try {
+        TopicDescription description =
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        return description.partitions().size();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "cannot describe topic " + topic + ": " + e.getCause(), e);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -11,16 +11,55 @@ import java.util.concurrent.TimeUnit;
  * The one queue between informer callbacks and the publisher. Stamping and enqueuing happen under
  * one lock, so the queue is ordered by observation time: when the publisher takes an observation
  * stamped T, everything observed before T is already behind it. Bounded, so a stalled broker slows
- * the informers down instead of filling the heap.
+ * the informers down instead of filling the heap: beyond {@code highWater} observations, informers
+ * are held before they take in the next object ({@link #awaitRoom()}, called from their item
+ * store), which pauses reading their list or watch; {@code capacity} is the hard limit.
  */
-final class ObservationQueue {
+final class ObservationQueue implements SlimItemStore.Backpressure {
   private final BlockingQueue<Observation.Stamped> queue;
+  private final int highWater;
   private final Clock clock;
+  private final Object room = new Object();
+  private volatile boolean closed;
   private Instant last = Instant.EPOCH;
 
   ObservationQueue(int capacity, Clock clock) {
+    this(capacity, capacity, clock);
+  }
+
+  ObservationQueue(int capacity, int highWater, Clock clock) {
     this.queue = new LinkedBlockingQueue<>(capacity);
+    this.highWater = highWater;
     this.clock = clock;
+  }
+
+  /**
+   * Waits while {@code highWater} or more observations wait for the publisher (returns at once once
+   * closed). Informers call it before they take in an object.
+   */
+  @Override
+  public void awaitRoom() {
+    if (queue.size() < highWater) {
+      return;
+    }
+    synchronized (room) {
+      while (queue.size() >= highWater && !closed) {
+        try {
+          room.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Releases informers held by {@link #awaitRoom()}, for good: the watcher is stopping. */
+  void close() {
+    closed = true;
+    synchronized (room) {
+      room.notifyAll();
+    }
   }
 
   /** Stamps and enqueues; waits while the queue is full. */
@@ -58,7 +97,40 @@ final class ObservationQueue {
       return 0;
     }
     into.add(first);
-    return 1 + queue.drainTo(into, max - 1);
+    int taken = 1 + queue.drainTo(into, max - 1);
+    synchronized (room) {
+      room.notifyAll();
+    }
+    return taken;
+  }
+
+  /**
+   * Waits up to {@code lingerMs} for a first observation, then goes on taking observations until
+   * {@code max} are taken or {@code lingerMs} have passed since the first: the publisher's batch,
+   * one Kafka transaction. Informers held by {@link #awaitRoom()} are let go as room is made.
+   */
+  int gather(List<Observation.Stamped> into, int max, long lingerMs) throws InterruptedException {
+    int taken = drain(into, max, lingerMs);
+    if (taken == 0) {
+      return 0;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMs);
+    while (taken < max) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      Observation.Stamped next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        break;
+      }
+      into.add(next);
+      taken += 1 + queue.drainTo(into, max - taken - 1);
+      synchronized (room) {
+        room.notifyAll();
+      }
+    }
+    return taken;
   }
 
   int size() {

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.hindsight.schemas.Topics;
+import io.hindsight.ops.HttpEndpoints;
 import io.hindsight.schemas.avro.ChangeLogRecord;
 import io.hindsight.schemas.avro.ObjectKey;
 import io.hindsight.schemas.avro.WatcherStateRecord;
@@ -28,16 +28,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +62,10 @@ public final class Watcher implements AutoCloseable {
             return t;
           });
   private final WatcherMetrics metrics = new WatcherMetrics();
-  private final ObservationQueue queue = new ObservationQueue(50_000, clock);
+  // informers are held once this many observations wait: full objects exist only between a list
+  // page and the publisher (two list pages); the capacity bounds ticks, gaps and resyncs
+  private static final int QUEUE_HIGH_WATER = 1000;
+  private final ObservationQueue queue = new ObservationQueue(50_000, QUEUE_HIGH_WATER, clock);
   private final String runId = UUID.randomUUID().toString();
 
   private KafkaProducer<byte[], byte[]> producer;
@@ -72,6 +74,7 @@ public final class Watcher implements AutoCloseable {
   private InformerSet informers;
   private ResourceDiscovery discovery;
   private ResourceFilter filter;
+  private MaterialWorkers workers;
   private ChangePublisher publisher;
   private Thread publisherThread;
   private HttpEndpoints http;
@@ -93,43 +96,120 @@ public final class Watcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Kafka and the registry are set up on a few threads while discovery runs and the informers start
+   * listing: the initial list is the longest part of a start, and the queue holds what it delivers
+   * (holding the informers beyond its high water) until the publisher runs.
+   */
   private void startParts() {
     LOG.info("watcher {} starting with configuration:{}", runId, config.describe());
+    long started = System.nanoTime();
     RelistDetector relists = new RelistDetector(clock);
     client = kubernetesClient(relists); // no network yet: a bad kubeconfig fails first
     SecretSealer sealer =
         new SecretSealer(SealingKeys.load(config.sealingKeyFile(), config.generateSealingKey()));
     SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
-    prepareSubjects(registry);
+    // registry, topics then state, transactions
+    ExecutorService setup = Executors.newFixedThreadPool(3, daemon("hindsight-watcher-setup"));
+    StartupSteps steps = new StartupSteps();
+    KafkaSetup kafka = new KafkaSetup(config);
+    CompletableFuture<Void> subjects =
+        CompletableFuture.supplyAsync(
+            steps.timed(
+                "registry",
+                () -> {
+                  KafkaSetup.registerSubjects(registry);
+                  return null;
+                }),
+            setup);
+    CompletableFuture<Integer> topics =
+        CompletableFuture.supplyAsync(steps.timed("topics", kafka::ensureTopics), setup);
+    CompletableFuture<WatcherStateStore> store =
+        topics.thenApplyAsync(
+            p -> new WatcherStateStore(config.bootstrapServers(), registry, config.clusterName()),
+            setup);
+    CompletableFuture<WatcherStateStore.Loaded> state =
+        store.thenApplyAsync(steps.timed("state", WatcherStateStore::load), setup);
+    CompletableFuture<KafkaProducer<byte[], byte[]>> transactional =
+        CompletableFuture.supplyAsync(
+            steps.timed("transactions", kafka::transactionalProducer), setup);
+    try {
+      filter = ResourceFilter.of(config);
+      discovery = new ResourceDiscovery(client, filter);
+      List<ResourceType> all = steps.timed("discovery", this::discoverOrExplain).get();
+      EnvelopeFactory envelopes = new EnvelopeFactory(config.clusterName(), runId, sealer);
+      workers = new MaterialWorkers(envelopes, MaterialWorkers.defaultThreads());
+      informers =
+          new InformerSet(
+              client,
+              filter,
+              queue,
+              workers,
+              relists,
+              config.resyncInterval().toMillis(),
+              clock,
+              (type, cause) ->
+                  fail(
+                      new IllegalStateException(
+                          "informer of " + type + " stopped for good: " + cause, cause)));
+      Set<String> served = new HashSet<>();
+      for (ResourceType type : all) {
+        served.add(ObjectKeys.typePrefix(type));
+        if (filter.records(type)) {
+          startInformer(type, null);
+        }
+      }
 
-    int partitions;
-    try (Admin admin = Admin.create(adminProps())) {
-      partitions = KafkaTopics.ensure(admin, config.topicPartitions(), config.replicationFactor());
+      StartupSteps.await(subjects);
+      int partitions = StartupSteps.await(topics);
+      WatcherStateStore.Loaded loaded = StartupSteps.await(state);
+      stateStore = StartupSteps.await(store);
+      producer = StartupSteps.await(transactional);
+      startPublisher(envelopes, registry, loaded, partitions);
+      Thread startup = new Thread(() -> finishStartup(loaded, served), "hindsight-watcher-startup");
+      startup.setDaemon(true);
+      startup.start();
+    } catch (RuntimeException e) {
+      // what the setup threads opened and nobody holds yet
+      if (stateStore == null) {
+        state.whenComplete((loaded, failed) -> store.thenAccept(WatcherStateStore::close));
+      }
+      if (producer == null) {
+        transactional.thenAccept(p -> p.close(Duration.ZERO));
+      }
+      throw e;
+    } finally {
+      setup.shutdown();
     }
-    producer =
-        new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
-    producer.initTransactions(); // fences any earlier instance for this cluster
 
-    stateStore = new WatcherStateStore(config.bootstrapServers(), registry, config.clusterName());
-    WatcherStateStore.Loaded loaded = stateStore.load();
+    long tickMs = config.heartbeatInterval().toMillis();
+    timers.scheduleAtFixedRate(
+        () -> queue.tryPut(new Observation.Tick()), tickMs, tickMs, TimeUnit.MILLISECONDS);
+    long discoveryMs = config.discoveryInterval().toMillis();
+    timers.scheduleWithFixedDelay(
+        this::rediscover, discoveryMs, discoveryMs, TimeUnit.MILLISECONDS);
+    if (config.httpPort() >= 0) {
+      http =
+          new HttpEndpoints(
+              "0.0.0.0",
+              config.httpPort(),
+              WatcherConfig.HTTP_PORT,
+              metrics.registry,
+              () -> !failure.isDone(),
+              this::ready);
+      LOG.info("metrics and health on port {}", http.port());
+    }
+    LOG.info(
+        "watcher started in {} ms ({}; in parallel)",
+        (System.nanoTime() - started) / 1_000_000,
+        steps);
+  }
 
-    filter = ResourceFilter.of(config);
-    discovery = new ResourceDiscovery(client, filter);
-    List<ResourceType> all = discoverOrExplain();
-    informers =
-        new InformerSet(
-            client,
-            filter,
-            queue,
-            relists,
-            config.resyncInterval().toMillis(),
-            config.clusterName(),
-            clock,
-            (type, cause) ->
-                fail(
-                    new IllegalStateException(
-                        "informer of " + type + " stopped for good: " + cause, cause)));
-
+  private void startPublisher(
+      EnvelopeFactory envelopes,
+      SchemaRegistryClient registry,
+      WatcherStateStore.Loaded loaded,
+      int partitions) {
     publisher =
         new ChangePublisher(
             queue,
@@ -137,7 +217,7 @@ public final class Watcher implements AutoCloseable {
             loaded.known(),
             loaded.lastCompleteThrough(),
             stateStore,
-            new EnvelopeFactory(config.clusterName(), runId, sealer),
+            envelopes,
             producer,
             new AvroSerializer<ObjectKey>(registry, true),
             new AvroSerializer<ChangeLogRecord>(registry, false),
@@ -152,30 +232,15 @@ public final class Watcher implements AutoCloseable {
     publisherThread = new Thread(publisher, "hindsight-publisher");
     publisherThread.start();
     registerGauges();
+  }
 
-    Set<String> served = new HashSet<>();
-    for (ResourceType type : all) {
-      served.add(ObjectKeys.typePrefix(type));
-      if (filter.records(type)) {
-        startInformer(type, null);
-      }
-    }
-    long tickMs = config.heartbeatInterval().toMillis();
-    timers.scheduleAtFixedRate(
-        () -> queue.tryPut(new Observation.Tick()), tickMs, tickMs, TimeUnit.MILLISECONDS);
-    long discoveryMs = config.discoveryInterval().toMillis();
-    timers.scheduleWithFixedDelay(
-        this::rediscover, discoveryMs, discoveryMs, TimeUnit.MILLISECONDS);
-    Thread startup = new Thread(() -> finishStartup(loaded, served), "hindsight-watcher-startup");
-    startup.setDaemon(true);
-    startup.start();
-
-    if (config.httpPort() >= 0) {
-      http =
-          new HttpEndpoints(
-              "0.0.0.0", config.httpPort(), metrics.registry, () -> !failure.isDone(), this::ready);
-      LOG.info("metrics and health on port {}", http.port());
-    }
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -325,39 +390,6 @@ public final class Watcher implements AutoCloseable {
         .build();
   }
 
-  private void prepareSubjects(SchemaRegistryClient registry) {
-    for (String topic : List.of(Topics.CHANGES, Topics.WATCHER_STATE)) {
-      registry.register(topic + "-key", ObjectKey.getClassSchema());
-      registry.setCompatibility(topic + "-key", "BACKWARD_TRANSITIVE");
-    }
-    registry.register(Topics.CHANGES + "-value", ChangeLogRecord.getClassSchema());
-    registry.setCompatibility(Topics.CHANGES + "-value", "BACKWARD_TRANSITIVE");
-    registry.register(Topics.WATCHER_STATE + "-value", WatcherStateRecord.getClassSchema());
-    registry.setCompatibility(Topics.WATCHER_STATE + "-value", "BACKWARD_TRANSITIVE");
-  }
-
-  private Map<String, Object> adminProps() {
-    Map<String, Object> props = new HashMap<>();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-    return props;
-  }
-
-  private Map<String, Object> producerProps() {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "hindsight-watcher-" + config.clusterName());
-    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
-    return props;
-  }
-
   private void registerGauges() {
     metrics.gauge(
         "hindsight_watcher_queue_size", "Observations waiting for the publisher", queue::size);
@@ -417,6 +449,7 @@ public final class Watcher implements AutoCloseable {
       return;
     }
     timers.shutdownNow();
+    queue.close(); // releases informers held by backpressure, so they can stop
     if (informers != null) {
       informers.close();
     }
@@ -427,6 +460,9 @@ public final class Watcher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (workers != null) {
+      workers.close();
     }
     if (http != null) {
       http.close();

@@ -40,7 +40,7 @@ public final class WatcherConfig extends AbstractConfig {
   public static final String HTTP_PORT = "watcher.http-port";
   public static final String SYNC_TIMEOUT_MS = "watcher.sync-timeout-ms";
 
-  static final ConfigDef DEFINITION =
+  public static final ConfigDef DEFINITION =
       new ConfigDef()
           .define(
               CLUSTER_NAME,

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * <p>Exit codes: 143 or 130 stopped by SIGTERM or SIGINT (after a clean close); 2 bad
  * configuration; 3 could not start (a server unreachable, a port in use); 4 a part died while
  * running (an informer stopped for good, Kafka fenced or refused the watcher, a bad object under
- * {@code watcher.on-bad-object=fail}).
+ * {@code watcher.on-bad-object=fail}). Launched with the options of {@code watcher/jvm.options} (as
+ * {@code ./hindsight watch} does), an exhausted heap ends the process with the JVM's exit code 3
+ * ({@code -XX:+ExitOnOutOfMemoryError}).
  */
 public final class WatcherMain {
   private static final Logger LOG = LoggerFactory.getLogger(WatcherMain.class);

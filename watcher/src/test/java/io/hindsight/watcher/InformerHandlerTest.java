@@ -39,7 +39,7 @@ class InformerHandlerTest {
             .genericKubernetesResources(CONFIGMAPS.context())
             .inAnyNamespace()
             .runnableInformer(resyncMs);
-    informer.addEventHandler(new InformerHandler(CONFIGMAPS, filter, queue));
+    informer.addEventHandler(new InformerHandler(CONFIGMAPS, filter, queue, null));
     informer.start().toCompletableFuture().get();
     return informer;
   }

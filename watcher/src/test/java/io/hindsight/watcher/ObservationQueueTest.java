@@ -1,6 +1,7 @@
 package io.hindsight.watcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -29,5 +30,33 @@ class ObservationQueueTest {
     assertThat(queue.tryPut(new Observation.Tick())).isTrue();
     assertThat(queue.tryPut(new Observation.Tick())).isFalse();
     assertThat(queue.size()).isEqualTo(1);
+  }
+
+  @Test
+  void aBatchGathersWhatArrivesWithinTheLingerAndStopsAtItsSize() throws Exception {
+    ObservationQueue queue = new ObservationQueue(100, Clock.systemUTC());
+    for (int i = 0; i < 5; i++) {
+      queue.put(new Observation.Tick());
+    }
+    List<Observation.Stamped> out = new ArrayList<>();
+    // full at once: no waiting for the linger
+    long t0 = System.nanoTime();
+    assertThat(queue.gather(out, 3, 10_000)).isEqualTo(3);
+    assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
+    // what arrives while a batch lingers joins it
+    out.clear();
+    Thread later =
+        new Thread(
+            () -> {
+              await().until(() -> queue.size() == 0);
+              queue.put(new Observation.Tick());
+            });
+    later.start();
+    assertThat(queue.gather(out, 10, 2_000)).isEqualTo(3);
+    later.join();
+    assertThat(out).hasSize(3);
+    // nothing queued: nothing gathered
+    out.clear();
+    assertThat(queue.gather(out, 10, 10)).isZero();
   }
 }

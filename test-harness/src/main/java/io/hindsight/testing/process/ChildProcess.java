@@ -47,6 +47,7 @@ public final class ChildProcess {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is running already");
     }
+    stopOrphan();
     try {
       Files.createDirectories(log.getParent());
       process =
@@ -59,6 +60,65 @@ public final class ChildProcess {
       throw new UncheckedIOException("cannot start " + name + ": " + command, e);
     }
     LOG.debug("{} started, pid {}, log {}", name, process.pid(), log);
+    try {
+      Files.writeString(pidFile(), Long.toString(process.pid()));
+    } catch (IOException e) {
+      LOG.debug("cannot write {}", pidFile(), e);
+    }
+  }
+
+  /**
+   * The whole command line: {@code /proc/PID/cmdline} where there is one (the JDK's {@code
+   * ProcessHandle.Info} cuts it at 4096 characters, before a long classpath ends).
+   */
+  private static String commandLine(ProcessHandle process) {
+    Path proc = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+    try {
+      return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException e) {
+      return process.info().commandLine().orElse("");
+    }
+  }
+
+  /** {@code <log>.pid}: the pid of the running process, so a later start can find an orphan. */
+  private Path pidFile() {
+    return log.resolveSibling(log.getFileName() + ".pid");
+  }
+
+  /**
+   * A process of an earlier run whose parent was killed without a chance to stop it (SIGKILL) still
+   * holds its ports and data: stop it before starting again. Only a process whose command line
+   * names this log's folder is taken for ours.
+   */
+  private void stopOrphan() {
+    Path pidFile = pidFile();
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .filter(h -> commandLine(h).contains(log.getParent().toString()))
+          .ifPresent(
+              orphan -> {
+                LOG.warn("stopping {} left running by an earlier run (pid {})", name, pid);
+                orphan.destroy();
+                try {
+                  orphan.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                  orphan.destroyForcibly();
+                  try {
+                    orphan.onExit().get(10, TimeUnit.SECONDS);
+                  } catch (Exception ignored) {
+                    // gone or stuck; starting will tell
+                  }
+                }
+              });
+      Files.deleteIfExists(pidFile);
+    } catch (IOException | NumberFormatException e) {
+      LOG.debug("ignoring unreadable {}", pidFile, e);
+    }
   }
 
   /** SIGTERM, then SIGKILL after the grace period; returns when the process is gone. */
@@ -79,6 +139,11 @@ public final class ChildProcess {
       Thread.currentThread().interrupt();
     }
     LOG.debug("{} stopped", name);
+    try {
+      Files.deleteIfExists(pidFile());
+    } catch (IOException e) {
+      LOG.debug("cannot delete {}", pidFile(), e);
+    }
   }
 
   public synchronized boolean isAlive() {

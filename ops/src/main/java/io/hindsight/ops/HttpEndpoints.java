@@ -1,4 +1,4 @@
-package io.hindsight.watcher;
+package io.hindsight.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -13,14 +13,16 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code /metrics} (Prometheus text format), {@code /healthz} (the process works) and {@code
- * /readyz} (every informer has synced and watches) on one small JDK HTTP server.
+ * /readyz} (the program is ready: every informer watches, every stream thread runs) on one small
+ * JDK HTTP server; shared by Hindsight's long-running programs.
  */
-final class HttpEndpoints implements AutoCloseable {
+public final class HttpEndpoints implements AutoCloseable {
   private final HttpServer server;
 
-  HttpEndpoints(
+  public HttpEndpoints(
       String host,
       int port,
+      String portSetting,
       PrometheusRegistry registry,
       BooleanSupplier live,
       BooleanSupplier ready) {
@@ -35,7 +37,7 @@ final class HttpEndpoints implements AutoCloseable {
               + " for /metrics, /healthz and /readyz ("
               + e.getMessage()
               + "): choose another "
-              + WatcherConfig.HTTP_PORT,
+              + portSetting,
           e);
     }
     PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
@@ -51,7 +53,7 @@ final class HttpEndpoints implements AutoCloseable {
     server.start();
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 

@@ -1,0 +1,8 @@
+package io.hindsight.cli.audit;
+
+/** What {@code -o} takes. */
+public enum OutputFormat {
+  text,
+  json,
+  yaml
+}
