@@ -1,7 +1,6 @@
 package io.hindsight.bench;
 
 import io.hindsight.history.tables.ChangesTable;
-import io.hindsight.history.tables.CheckpointsTable;
 import io.hindsight.history.tables.CommitLog;
 import io.hindsight.history.tables.Micros;
 import io.hindsight.materializer.Rows;
@@ -48,9 +47,9 @@ import org.slf4j.LoggerFactory;
  *
  * The same rows go into one catalog per {@link Layout} of the {@code changes} table (the
  * checkpoints' files are shared: their table is the same in all), each written by a {@link
- * LayoutWriter} thread of its own while this thread generates the next batch; a layout's write
- * cost is its writer's CPU time. It also keeps the model (what each namespace holds at given
- * instants, from the generated changes alone) and the hourly-snapshot accounting of figure 4.
+ * LayoutWriter} thread of its own while this thread generates the next batch; a layout's write cost
+ * is its writer's CPU time. It also keeps the model (what each namespace holds at given instants,
+ * from the generated changes alone) and the hourly-snapshot accounting of figure 4.
  */
 final class HistoryBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryBuilder.class);
@@ -68,7 +67,8 @@ final class HistoryBuilder {
    * A layout of the {@code changes} table: its partition spec, plus table properties that differ
    * from {@code ChangesTable}'s (for experiments; the layouts ADR 0004 weighs have none).
    */
-  record Layout(String name, String description, PartitionSpec spec, Map<String, String> properties) {}
+  record Layout(
+      String name, String description, PartitionSpec spec, Map<String, String> properties) {}
 
   private static final Map<String, String> ROW_GROUPS_8M =
       Map.of(TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, String.valueOf(8 << 20));

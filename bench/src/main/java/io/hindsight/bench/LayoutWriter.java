@@ -15,8 +15,8 @@ import org.apache.iceberg.data.Record;
 
 /**
  * The writer of one layout of a built history, on a thread of its own so the layouts are written
- * side by side while the history is generated: batches of rows go into the current day's files,
- * a day is closed with one append (the commit log in its summary), checkpoint files are appended to
+ * side by side while the history is generated: batches of rows go into the current day's files, a
+ * day is closed with one append (the commit log in its summary), checkpoint files are appended to
  * its {@code checkpoints} table. Its CPU time (this thread's, Parquet encoding and compression
  * included) is the layout's write cost, steadier on a shared machine than wall time.
  */
@@ -48,7 +48,8 @@ final class LayoutWriter implements AutoCloseable {
   private long cpuNanos;
   private long wallNanos;
 
-  LayoutWriter(HistoryBuilder.Layout layout, BenchCatalog catalog, int partitions, long targetFileBytes) {
+  LayoutWriter(
+      HistoryBuilder.Layout layout, BenchCatalog catalog, int partitions, long targetFileBytes) {
     this.layout = layout;
     this.catalog = catalog;
     this.changes = catalog.createHistoryTables(layout.spec(), layout.properties());
@@ -63,7 +64,9 @@ final class LayoutWriter implements AutoCloseable {
     thread.start();
   }
 
-  /** A {@code checkpoints} table of this catalog to write checkpoint files with (another thread). */
+  /**
+   * A {@code checkpoints} table of this catalog to write checkpoint files with (another thread).
+   */
   Table checkpointsTable() {
     return catalog.load(CheckpointsTable.ID);
   }
@@ -89,7 +92,15 @@ final class LayoutWriter implements AutoCloseable {
     double cpu = cpuNanos / 1e9;
     double wall = wallNanos / 1e9;
     return new HistoryBuilder.Written(
-        layout.name(), layout.description(), rows, files, bytes, cpu, rows / cpu, wall, rows / wall);
+        layout.name(),
+        layout.description(),
+        rows,
+        files,
+        bytes,
+        cpu,
+        rows / cpu,
+        wall,
+        rows / wall);
   }
 
   private void submit(Job job) throws InterruptedException {

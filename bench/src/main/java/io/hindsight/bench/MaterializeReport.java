@@ -179,9 +179,7 @@ final class MaterializeReport {
             + " the same T (CPU: the same with this thread's CPU time); answers: stateAt = the"
             + " generator's model at every T and = the full replay where replayed; reads took %s s,"
             + " load %s%n",
-        r.replays(),
-        Stats.f0(r.seconds()),
-        r.load());
+        r.replays(), Stats.f0(r.seconds()), r.load());
   }
 
   private static void storage(PrintStream out, StorageFigures s) {

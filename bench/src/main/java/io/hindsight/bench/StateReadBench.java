@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * generator's model (and, where replayed, the replay). A background namespace is read at the first
  * few of those instants too: partitioning by namespace matters most for small namespaces. Each read
  * is timed by the wall clock and by this thread's CPU time (the reader plans with a small worker
- * pool, whose CPU is not counted), which on a shared machine says what it would take alone. The layouts take turns
- * on each instant, alternating which goes first, so the machine's load hits both alike.
+ * pool, whose CPU is not counted), which on a shared machine says what it would take alone. The
+ * layouts take turns on each instant, alternating which goes first, so the machine's load hits both
+ * alike.
  */
 final class StateReadBench {
   private static final Logger LOG = LoggerFactory.getLogger(StateReadBench.class);
