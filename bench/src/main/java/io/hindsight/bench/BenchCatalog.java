@@ -25,6 +25,10 @@ final class BenchCatalog implements AutoCloseable {
           .day(ChangesTable.OBSERVED_AT)
           .build();
 
+  /** Partitioned by cluster alone: no day, no namespace (unpartitioned for one cluster). */
+  static final PartitionSpec CLUSTER_ONLY_SPEC =
+      PartitionSpec.builderFor(ChangesTable.SCHEMA).identity(ChangesTable.CLUSTER).build();
+
   private final Path dir;
   private final CatalogConfig config;
   private final Catalog catalog;

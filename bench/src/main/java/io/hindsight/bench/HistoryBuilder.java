@@ -82,11 +82,23 @@ final class HistoryBuilder {
           BenchCatalog.BY_NAMESPACE_SPEC,
           Map.of());
 
-  /** Every layout {@code --history-layouts} can name; the first two are the default. */
+  /**
+   * No partitioning but the cluster (the reader finds clusters from the first partition field):
+   * with one cluster, as here, an unpartitioned table.
+   */
+  static final Layout UNPARTITIONED =
+      new Layout(
+          "cluster-only",
+          "identity(cluster) only (one cluster: unpartitioned)",
+          BenchCatalog.CLUSTER_ONLY_SPEC,
+          Map.of());
+
+  /** Every layout {@code --history-layouts} can name; the first three are the default. */
   static final List<Layout> LAYOUTS =
       List.of(
           CURRENT,
           BY_NAMESPACE,
+          UNPARTITIONED,
           new Layout(
               "current-rg8m",
               "current, 8 MiB Parquet row groups",

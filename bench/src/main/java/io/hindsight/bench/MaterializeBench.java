@@ -51,7 +51,10 @@ final class MaterializeBench {
           10,
           3,
           6,
-          List.of(HistoryBuilder.CURRENT.name(), HistoryBuilder.BY_NAMESPACE.name()));
+          List.of(
+              HistoryBuilder.CURRENT.name(),
+              HistoryBuilder.BY_NAMESPACE.name(),
+              HistoryBuilder.UNPARTITIONED.name()));
     }
 
     /** The option names ({@code --NAME=value}) these settings take. */
