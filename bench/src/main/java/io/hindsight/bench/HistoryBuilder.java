@@ -133,6 +133,7 @@ final class HistoryBuilder {
       long rows,
       int files,
       long dataBytes,
+      CommitFanout.Result filesPerCommit,
       double cpuSeconds,
       double rowsPerCpuSecond,
       double busySeconds,
@@ -270,7 +271,11 @@ final class HistoryBuilder {
         ThroughputBench.deleteQuietly(catalogDir(layout));
         writers.add(
             new LayoutWriter(
-                layout, BenchCatalog.open(catalogDir(layout)), PARTITIONS, targetFileBytes));
+                layout,
+                BenchCatalog.open(catalogDir(layout)),
+                PARTITIONS,
+                targetFileBytes,
+                StreamsAppRun.DEFAULTS.commitInterval().toNanos() / 1000));
       }
       Table checkpointTable = writers.get(0).checkpointsTable();
       List<Record> batch = new ArrayList<>(BATCH);

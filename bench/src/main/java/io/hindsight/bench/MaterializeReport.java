@@ -216,12 +216,13 @@ final class MaterializeReport {
         "5. Partitioning of changes (ADR 0004): the same history in each layout, written and read"
             + " side by side");
     out.printf(
-        "   %-17s %-55s %9s %10s %6s %8s %9s %10s %9s%n",
+        "   %-17s %-55s %9s %10s %6s %13s %8s %9s %10s %9s%n",
         "layout",
         "spec",
         "rows/CPU-s",
         "rows/busy-s",
         "files",
+        "files/commit",
         "MiB",
         "big ns s",
         "small ns s",
@@ -230,17 +231,26 @@ final class MaterializeReport {
       HistoryBuilder.Written w = h.layouts().get(i);
       StateReadBench.LayoutReads l = r.layouts().get(i);
       out.printf(
-          "   %-17s %-55s %9s %10s %6d %8s %9s %10s %9s%n",
+          "   %-17s %-55s %9s %10s %6d %13s %8s %9s %10s %9s%n",
           w.layout(),
           w.spec(),
           Stats.f0(w.rowsPerCpuSecond()),
           Stats.f0(w.rowsPerBusySecond()),
           w.files(),
+          Stats.f1(w.filesPerCommit().meanFilesPerCommit())
+              + " (max "
+              + w.filesPerCommit().maxFilesPerCommit()
+              + ")",
           mib(w.dataBytes()),
           Stats.f2(l.medianSeconds()),
           Stats.f2(l.smallNamespaceMedianSeconds()),
           Stats.f2(l.replayMedianSeconds()));
     }
+    out.printf(
+        "   files = data files of the built (sorted, compacted-like) table; files/commit = distinct"
+            + " partitions the changes of one commit interval (%d ms of business time) touch: the"
+            + " new files each streams-app commit writes before compaction%n",
+        StreamsAppRun.DEFAULTS.commitInterval().toMillis());
     StateReadBench.LayoutReads a = r.layouts().get(0);
     for (int i = 1; i < r.layouts().size(); i++) {
       StateReadBench.LayoutReads b = r.layouts().get(i);

@@ -17,6 +17,50 @@ import org.junit.jupiter.api.Test;
 
 /** The materialize benchmarks' own arithmetic, parsing and workload; no servers, no timing. */
 class MaterializeHelpersTest {
+  private static final CommitFanout.Result FANOUT = new CommitFanout.Result(1, 1, 1);
+
+  @Test
+  void aCommitTouchesTheDistinctPartitionsOfItsWindow() {
+    CommitFanout fanout = new CommitFanout(10_000_000); // 10 s windows
+    fanout.observe(0, "ns=a");
+    fanout.observe(1_000_000, "ns=b");
+    fanout.observe(9_999_999, "ns=a"); // same window, same partition: still 2
+    fanout.observe(10_000_000, "ns=a"); // next window
+    fanout.observe(35_000_000, "ns=c"); // a window later, with nothing in between: not counted
+    fanout.observe(35_000_001, "ns=d");
+    fanout.observe(35_000_002, "ns=e");
+    assertThat(fanout.result()).isEqualTo(new CommitFanout.Result(3, 2.0, 3));
+    assertThat(new CommitFanout(1).result()).isEqualTo(new CommitFanout.Result(0, 0, 0));
+    assertThatThrownBy(() -> new CommitFanout(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void dayRowsAreSortedByNamespaceThenTimeThenOffset() {
+    org.apache.iceberg.data.GenericRecord template =
+        org.apache.iceberg.data.GenericRecord.create(
+            io.hindsight.history.tables.ChangesTable.SCHEMA);
+    List<org.apache.iceberg.data.Record> rows = new java.util.ArrayList<>();
+    Object[][] given = {{"b", 5L, 1L}, {"a", 7L, 3L}, {"a", 7L, 2L}, {"a", 6L, 9L}};
+    for (Object[] g : given) {
+      org.apache.iceberg.data.Record r = template.copy();
+      r.setField(io.hindsight.history.tables.ChangesTable.NAMESPACE, g[0]);
+      r.setField(
+          io.hindsight.history.tables.ChangesTable.OBSERVED_AT,
+          io.hindsight.history.tables.Micros.timestamptz(Instant.ofEpochSecond((Long) g[1])));
+      r.setField(io.hindsight.history.tables.ChangesTable.KAFKA_OFFSET, g[2]);
+      rows.add(r);
+    }
+    rows.sort(LayoutWriter.SORT_ORDER);
+    assertThat(
+            rows.stream()
+                .map(
+                    r ->
+                        r.getField(io.hindsight.history.tables.ChangesTable.NAMESPACE)
+                            + "/"
+                            + r.getField(io.hindsight.history.tables.ChangesTable.KAFKA_OFFSET))
+                .toList())
+        .containsExactly("a/9", "a/2", "a/3", "b/1");
+  }
 
   /** Small stand-ins for the testdata manifests, so the test needs no shared folder. */
   private static ManifestTemplates templates() {
@@ -116,8 +160,10 @@ class MaterializeHelpersTest {
             0.2,
             2,
             List.of(
-                new HistoryBuilder.Written("current", "a", 1000, 1, 600_000, 1, 1000, 1, 1000),
-                new HistoryBuilder.Written("by-namespace", "b", 1000, 2, 700_000, 2, 500, 2, 500)),
+                new HistoryBuilder.Written(
+                    "current", "a", 1000, 1, 600_000, FANOUT, 1, 1000, 1, 1000),
+                new HistoryBuilder.Written(
+                    "by-namespace", "b", 1000, 2, 700_000, FANOUT, 2, 500, 2, 500)),
             new HourlySnapshots.Result(10, 4_000_000, 2, 800_000, 80_000, 0.1, 400_000),
             null);
     StorageFigures s = StorageFigures.of(history);
@@ -160,6 +206,12 @@ class MaterializeHelpersTest {
         .isEqualTo(MaterializeBench.Settings.defaults().lagSeconds());
     BenchMain.Options all = BenchMain.Options.parse(new String[0], Path.of("/r"));
     assertThat(all.runs("publish") && all.runs("memory") && all.runs("lag")).isTrue();
+    assertThat(all.runs("restore") && all.runs("history")).isTrue();
+    BenchMain.Options restore =
+        BenchMain.Options.parse(new String[] {"restore", "--restore-objects=50"}, Path.of("/r"));
+    assertThat(restore.runs("restore") && !restore.runs("publish")).isTrue();
+    assertThat(restore.needsServers()).isFalse();
+    assertThat(restore.restoreObjects()).isEqualTo(50);
     BenchMain.Options history = BenchMain.Options.parse(new String[] {"history"}, Path.of("/r"));
     assertThat(history.needsServers()).isFalse();
     assertThat(BenchMain.Options.parse(new String[] {"capture"}, Path.of("/r")).runs("lag"))
