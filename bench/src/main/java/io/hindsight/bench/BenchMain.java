@@ -55,9 +55,9 @@ public final class BenchMain {
     static Options parse(String[] args, Path root) {
       String benchmark = "all";
       int objects = 10_000;
-      int rounds = 3;
-      int restoreObjects = 2_000;
-      List<Integer> points = List.of(10_000, 20_000, 30_000);
+      int rounds = 2;
+      int restoreObjects = 1_000;
+      List<Integer> points = List.of(10_000, 20_000);
       Path results = root.resolve("bench/results");
       boolean save = true;
       Map<String, String> materialize = new HashMap<>();

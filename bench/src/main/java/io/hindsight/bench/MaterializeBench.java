@@ -41,14 +41,14 @@ final class MaterializeBench {
 
     static Settings defaults() {
       return new Settings(
-          30_000,
+          20_000,
           StreamsAppRun.DEFAULTS.commitInterval().toMillis(),
           200,
-          60,
+          45,
           10,
-          200_000,
+          150_000,
           20,
-          10,
+          8,
           3,
           6,
           List.of(
