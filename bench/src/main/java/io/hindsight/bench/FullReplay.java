@@ -15,7 +15,7 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 
 /**
- * The baseline of figure 3: the state of a namespace at T from the changes alone, no checkpoints —
+ * The baseline of figure 6: the state of a namespace at T from the changes alone, no checkpoints —
  * every change of the namespace observed at or before T read through Iceberg's generic reader (the
  * reader's own read path, all columns), the newest per object (by offset; a namespace has one
  * partition) kept, deleted objects dropped.

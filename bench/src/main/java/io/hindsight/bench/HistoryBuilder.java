@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds a history directly in Iceberg, exactly in the streams-app's format but without Kafka (a
- * 10M-change history through the app would take hours here), for figures 3 to 5.
+ * 10M-change history through the app would take hours here), for figures 6 to 8.
  *
  * <p>The changes of {@link ChangeWorkload#history} (one namespace of 10,000 objects, background
  * namespaces, hot objects getting most changes, ~1 KB objects mostly), one every {@code 1/rate}
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * checkpoints' files are shared: their table is the same in all), each written by a {@link
  * LayoutWriter} thread of its own while this thread generates the next batch; a layout's write cost
  * is its writer's CPU time. It also keeps the model (what each namespace holds at given instants,
- * from the generated changes alone) and the hourly-snapshot accounting of figure 4.
+ * from the generated changes alone) and the hourly-snapshot accounting of figure 7.
  */
 final class HistoryBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryBuilder.class);

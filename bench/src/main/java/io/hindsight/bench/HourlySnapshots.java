@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The schedule-based way of keeping the same history, for figure 4: a full snapshot of every live
+ * The schedule-based way of keeping the same history, for figure 7: a full snapshot of every live
  * object every hour of business time, as today's backup tools take them. Counts the raw JSON bytes
  * of every hourly snapshot exactly, and gzips a sample of them for real (every {@code
  * sampleEvery}-th hour: the objects' JSON one per line, as {@code tar czf} of one file per object

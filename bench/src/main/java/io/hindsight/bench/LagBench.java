@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Figure 2: how long a change takes from being observed to being queryable. With the streams-app
+ * Figure 5: how long a change takes from being observed to being queryable. With the streams-app
  * running, a sender writes changes of {@link ChangeWorkload#realistic} at a steady rate the way the
  * watcher does (a transaction every 100 ms, heartbeats to every partition every second), each
  * observed at the moment it is sent; a poller refreshes the {@code changes} table every 100 ms and

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The benchmarks of the materialize slice: {@code throughput} (figure 1), {@code lag} (figure 2)
- * and {@code history} (figures 3 to 5: state reads, storage, partitioning, on one built history).
+ * The benchmarks of the materialize slice: {@code throughput} (figure 4), {@code lag} (figure 5)
+ * and {@code history} (figures 6 to 8: state reads, storage, partitioning, on one built history).
  */
 final class MaterializeBench {
   private static final Logger LOG = LoggerFactory.getLogger(MaterializeBench.class);

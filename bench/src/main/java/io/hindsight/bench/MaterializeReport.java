@@ -28,7 +28,7 @@ final class MaterializeReport {
     ThroughputBench.Sizes s = t.objectSizes();
     out.println();
     out.printf(
-        "1. Throughput: streams-app rows/s into Iceberg vs a raw Iceberg writer, same rows (N=%d"
+        "4. Throughput: streams-app rows/s into Iceberg vs a raw Iceberg writer, same rows (N=%d"
             + " changes of %d objects, %s mix: object JSON mean %s KiB, p50 %s, p99 %s, max %s KiB;"
             + " %s MiB of records in %d partitions; commit interval %d ms)%n",
         t.changes(),
@@ -97,7 +97,7 @@ final class MaterializeReport {
   private static void lag(PrintStream out, LagBench.Result l) {
     out.println();
     out.printf(
-        "2. Change-to-queryable lag: %s changes/s sent (%s/s asked) for %s s after %s s of warm-up,"
+        "5. Change-to-queryable lag: %s changes/s sent (%s/s asked) for %s s after %s s of warm-up,"
             + " commit interval %d ms; %d changes measured%n",
         Stats.f0(l.sentPerSecond()),
         Stats.f0(l.targetPerSecond()),
@@ -119,7 +119,7 @@ final class MaterializeReport {
   private static void reads(PrintStream out, HistoryBuilder.Result h, StateReadBench.Result r) {
     out.println();
     out.printf(
-        "3. State of namespace '%s' (%d objects) at %d random T in a %d-change history (%s h of"
+        "6. State of namespace '%s' (%d objects) at %d random T in a %d-change history (%s h of"
             + " business time at %s changes/s, %d namespaces, %d objects, %d partitions; %d"
             + " checkpoints of %d rows); built in %s s (load %s)%n",
         r.bigNamespace(),
@@ -185,7 +185,7 @@ final class MaterializeReport {
   private static void storage(PrintStream out, StorageFigures s) {
     out.println();
     out.printf(
-        "4. Stored bytes of that history: changes %s MiB + checkpoints %s MiB of Parquet = %s MiB"
+        "7. Stored bytes of that history: changes %s MiB + checkpoints %s MiB of Parquet = %s MiB"
             + " for %s MiB of raw change JSON: %s bytes per raw JSON byte%n",
         mib(s.changesFileBytes()),
         mib(s.checkpointFileBytes()),
@@ -213,7 +213,7 @@ final class MaterializeReport {
       PrintStream out, HistoryBuilder.Result h, StateReadBench.Result r) {
     out.println();
     out.println(
-        "5. Partitioning of changes (ADR 0004): the same history in each layout, written and read"
+        "8. Partitioning of changes (ADR 0004): the same history in each layout, written and read"
             + " side by side");
     out.printf(
         "   %-17s %-55s %9s %10s %6s %13s %8s %9s %10s %9s%n",

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Figures 3 and 5: {@code HistoryReader.stateAt} of the 10,000-object namespace at random instants
+ * Figures 6 and 8: {@code HistoryReader.stateAt} of the 10,000-object namespace at random instants
  * of a built history, in each layout of the {@code changes} table, against a full replay of the
  * namespace's changes ({@link FullReplay}) at the same instants, and checked against the
  * generator's model (and, where replayed, the replay). A background namespace is read at the first

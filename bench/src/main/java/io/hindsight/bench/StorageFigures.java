@@ -1,7 +1,7 @@
 package io.hindsight.bench;
 
 /**
- * Figure 4: what the history of figure 3 takes on disk, per raw JSON byte of its changes and
+ * Figure 7: what the history of figure 6 takes on disk, per raw JSON byte of its changes and
  * against keeping the same history the schedule-based way (a full snapshot of every live object
  * every hour), and how fine-grained the restore points are in each.
  */

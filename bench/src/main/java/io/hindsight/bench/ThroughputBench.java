@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Figure 1: rows per second the streams-app gets into Iceberg, against a raw Iceberg writer writing
+ * Figure 4: rows per second the streams-app gets into Iceberg, against a raw Iceberg writer writing
  * the same rows, in alternating rounds.
  *
  * <p>The N changes of {@link ChangeWorkload#realistic} are written once into a fresh 12-partition
