@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>each change has the partition {@link NamespacePartitioner} gives its namespace among 12 and
  *       the next offset of a per-partition counter, and becomes {@code Rows.change};
- *   <li>the changes of one day of business time go into Parquet files of that day's partition,
- *       rolled at the app's target file size, and one append per day whose snapshot summary ({@link
- *       CommitLog#summary}) records the next offsets and the complete-through watermark (the last
- *       append's covers the end of history); {@code hindsight.source-partitions} is set;
+ *   <li>the changes of one day of business time (or, with {@link Appends#COMMIT}, of one commit
+ *       interval) are sorted by the table's sort order and go into Parquet files of their
+ *       partitions, rolled at the app's target file size, and one append whose snapshot summary
+ *       ({@link CommitLog#summary}) records the next offsets and the complete-through watermark
+ *       (the last append's covers the end of history); {@code hindsight.source-partitions} is set;
  *   <li>every minute of a partition's business time (the app's checkpoint check), each of its
  *       namespaces that changed and whose last checkpoint is an hour old gets a checkpoint: {@code
  *       Rows.checkpoint} of every live object, at the partition's time, through the partition's
@@ -159,6 +160,7 @@ final class HistoryBuilder {
       double checkpointSeconds,
       double waitForWritersSeconds,
       double buildSeconds,
+      Appends appends,
       List<Written> layouts,
       HourlySnapshots.Result hourly,
       LoadAverage.Span load) {}
@@ -186,8 +188,34 @@ final class HistoryBuilder {
   private final long targetFileBytes;
   private final Map<Instant, Map<String, Map<String, String>>> models = new HashMap<>();
 
-  HistoryBuilder(Path work, long changes, double perSecond, ManifestTemplates templates) {
+  /** Every how much business time the layouts append: once a day, or every commit interval. */
+  enum Appends {
+    /** One append per day of rows, sorted: the table as compaction leaves old history. */
+    DAY,
+    /** One append per commit interval, as the streams-app commits before compaction runs. */
+    COMMIT;
+
+    static Appends of(String name) {
+      try {
+        return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--history-appends=" + name + ": one of day, commit", e);
+      }
+    }
+
+    long everyMicros() {
+      return this == DAY
+          ? 86_400_000_000L
+          : StreamsAppRun.DEFAULTS.commitInterval().toNanos() / 1000;
+    }
+  }
+
+  private final Appends appends;
+
+  HistoryBuilder(
+      Path work, long changes, double perSecond, Appends appends, ManifestTemplates templates) {
     this.work = work;
+    this.appends = appends;
     this.changes = changes;
     this.perSecond = perSecond;
     this.templates = templates;
@@ -301,7 +329,7 @@ final class HistoryBuilder {
                   SMALL_NAMESPACE,
                   describe(latest.get(SMALL_NAMESPACE))));
         }
-        long day = Math.floorDiv(Micros.of(at), 86_400_000_000L);
+        long day = Math.floorDiv(Micros.of(at), appends.everyMicros());
         if (day != currentDay) {
           generateNanos += System.nanoTime() - genStart;
           long w0 = System.nanoTime();
@@ -417,6 +445,7 @@ final class HistoryBuilder {
         checkpointNanos / 1e9,
         waitNanos / 1e9,
         buildSeconds,
+        appends,
         written,
         hourly.result(),
         LoadAverage.Span.from(load));

@@ -33,11 +33,12 @@ final class MaterializeBench {
       int stateQueries,
       int replays,
       int gzipSamples,
-      List<String> historyLayouts) {
+      List<String> historyLayouts,
+      String historyAppends) {
     static final String USAGE =
         " [--changes=N] [--commit-interval-ms=MS] [--lag-rate=R] [--lag-seconds=S]"
             + " [--history-changes=N] [--history-rate=R] [--state-queries=Q] [--replays=R]"
-            + " [--history-layouts=L1,L2,...]";
+            + " [--history-layouts=L1,L2,...] [--history-appends=day|commit]";
 
     static Settings defaults() {
       return new Settings(
@@ -54,7 +55,8 @@ final class MaterializeBench {
           List.of(
               HistoryBuilder.CURRENT.name(),
               HistoryBuilder.BY_NAMESPACE.name(),
-              HistoryBuilder.UNPARTITIONED.name()));
+              HistoryBuilder.UNPARTITIONED.name()),
+          "day");
     }
 
     /** The option names ({@code --NAME=value}) these settings take. */
@@ -68,7 +70,8 @@ final class MaterializeBench {
             "history-rate",
             "state-queries",
             "replays",
-            "history-layouts");
+            "history-layouts",
+            "history-appends");
 
     /** The defaults with the {@code given} options (name without "--" → value) applied. */
     static Settings of(Map<String, String> given) {
@@ -84,7 +87,10 @@ final class MaterializeBench {
           (int) number(given, "state-queries", d.stateQueries()),
           (int) number(given, "replays", d.replays()),
           d.gzipSamples(),
-          layouts(given.get("history-layouts"), d.historyLayouts()));
+          layouts(given.get("history-layouts"), d.historyLayouts()),
+          HistoryBuilder.Appends.of(given.getOrDefault("history-appends", d.historyAppends()))
+              .name()
+              .toLowerCase(java.util.Locale.ROOT));
     }
 
     private static List<String> layouts(String given, List<String> otherwise) {
@@ -167,7 +173,12 @@ final class MaterializeBench {
     }
     if (runs.test("history")) {
       HistoryBuilder builder =
-          new HistoryBuilder(work, settings.historyChanges(), settings.historyRate(), templates);
+          new HistoryBuilder(
+              work,
+              settings.historyChanges(),
+              settings.historyRate(),
+              HistoryBuilder.Appends.of(settings.historyAppends()),
+              templates);
       List<Instant> instants =
           StateReadBench.instants(builder.start(), builder.end(), 2 + settings.stateQueries(), 7L);
       List<HistoryBuilder.Layout> layouts =

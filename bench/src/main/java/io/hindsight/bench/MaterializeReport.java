@@ -247,7 +247,12 @@ final class MaterializeReport {
           Stats.f2(l.replayMedianSeconds()));
     }
     out.printf(
-        "   files = data files of the built (sorted, compacted-like) table; files/commit = distinct"
+        "   appends: "
+            + (h.appends() == HistoryBuilder.Appends.DAY
+                ? "one per day, rows sorted (as compaction leaves old history)"
+                : "one per commit interval, rows sorted within it (as the app commits, before"
+                    + " compaction)")
+            + "%n   files = data files of the built table; files/commit = distinct"
             + " partitions the changes of one commit interval (%d ms of business time) touch: the"
             + " new files each streams-app commit writes before compaction%n",
         StreamsAppRun.DEFAULTS.commitInterval().toMillis());

@@ -159,6 +159,7 @@ class MaterializeHelpersTest {
             0.5,
             0.2,
             2,
+            HistoryBuilder.Appends.DAY,
             List.of(
                 new HistoryBuilder.Written(
                     "current", "a", 1000, 1, 600_000, FANOUT, 1, 1000, 1, 1000),
@@ -214,6 +215,16 @@ class MaterializeHelpersTest {
     assertThat(restore.restoreObjects()).isEqualTo(50);
     BenchMain.Options history = BenchMain.Options.parse(new String[] {"history"}, Path.of("/r"));
     assertThat(history.needsServers()).isFalse();
+    assertThat(history.materialize().historyAppends()).isEqualTo("day");
+    assertThat(
+            BenchMain.Options.parse(new String[] {"--history-appends=COMMIT"}, Path.of("/r"))
+                .materialize()
+                .historyAppends())
+        .isEqualTo("commit");
+    assertThat(HistoryBuilder.Appends.COMMIT.everyMicros()).isEqualTo(10_000_000L);
+    assertThatThrownBy(
+            () -> BenchMain.Options.parse(new String[] {"--history-appends=hour"}, Path.of("/r")))
+        .hasMessageContaining("one of day, commit");
     assertThat(BenchMain.Options.parse(new String[] {"capture"}, Path.of("/r")).runs("lag"))
         .isFalse();
     assertThatThrownBy(() -> BenchMain.Options.parse(new String[] {"--changes=0"}, Path.of("/r")))
