@@ -1,21 +1,26 @@
 package io.hindsight.bench;
 
+import io.hindsight.testing.kube.KubeApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bench program. Usage: {@code bench/run [capture|publish|memory|restore] [--objects=N]
- * [--rounds=R] [--memory-points=N1,N2,...] [--restore-objects=N] [--results=DIR] [--no-save]}.
- * {@code capture} (the default) runs both benchmarks of the capture slice; {@code restore} the
- * restorer's apply rate (its own API server, no broker); the figures go to stdout as a table and to
- * {@code bench/results/<time>.json}.
+ * The bench program. Usage: {@code bench/run
+ * [all|capture|publish|memory|restore|materialize|throughput|lag|history] [--objects=N]
+ * [--rounds=R] [--memory-points=N1,N2,...] [--restore-objects=N] [materialize options]
+ * [--results=DIR] [--no-save]}. {@code all} (the default) runs everything: {@code capture} is both
+ * benchmarks of the capture slice, {@code restore} the restorer's apply rate (its own API server,
+ * no broker), {@code materialize} the three of the materialize slice; the figures go to stdout as a
+ * table and to {@code bench/results/<time>.json}.
  */
 public final class BenchMain {
   private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
@@ -28,23 +33,38 @@ public final class BenchMain {
       List<Integer> memoryPoints,
       int restoreObjects,
       Path results,
-      boolean save) {
+      boolean save,
+      MaterializeBench.Settings materialize) {
     static final String USAGE =
-        "usage: bench/run [capture|publish|memory|restore] [--objects=N] [--rounds=R]"
-            + " [--memory-points=N1,N2,...] [--restore-objects=N] [--results=DIR] [--no-save]";
+        "usage: bench/run [all|capture|publish|memory|restore|materialize|throughput|lag|history]"
+            + " [--objects=N] [--rounds=R] [--memory-points=N1,N2,...] [--restore-objects=N]"
+            + MaterializeBench.Settings.USAGE
+            + " [--results=DIR] [--no-save]";
+    static final List<String> BENCHMARKS =
+        List.of(
+            "all",
+            "capture",
+            "publish",
+            "memory",
+            "restore",
+            "materialize",
+            "throughput",
+            "lag",
+            "history");
 
     static Options parse(String[] args, Path root) {
-      String benchmark = "capture";
+      String benchmark = "all";
       int objects = 10_000;
-      int rounds = 3;
-      int restoreObjects = 2_000;
-      List<Integer> points = List.of(10_000, 20_000, 30_000);
+      int rounds = 2;
+      int restoreObjects = 1_000;
+      List<Integer> points = List.of(10_000, 20_000);
       Path results = root.resolve("bench/results");
       boolean save = true;
+      Map<String, String> materialize = new HashMap<>();
       for (String arg : args) {
         if (!arg.startsWith("--")) {
           benchmark = arg.toLowerCase(Locale.ROOT);
-          if (!List.of("capture", "publish", "memory", "restore").contains(benchmark)) {
+          if (!BENCHMARKS.contains(benchmark)) {
             throw new IllegalArgumentException("unknown benchmark '" + arg + "'; " + USAGE);
           }
         } else if (arg.startsWith("--objects=")) {
@@ -68,15 +88,34 @@ public final class BenchMain {
           results = Path.of(value(arg));
         } else if (arg.equals("--no-save")) {
           save = false;
+        } else if (arg.contains("=")
+            && MaterializeBench.Settings.KEYS.contains(arg.substring(2, arg.indexOf('=')))) {
+          materialize.put(arg.substring(2, arg.indexOf('=')), value(arg));
         } else {
           throw new IllegalArgumentException("unknown option '" + arg + "'; " + USAGE);
         }
       }
-      return new Options(benchmark, objects, rounds, points, restoreObjects, results, save);
+      return new Options(
+          benchmark,
+          objects,
+          rounds,
+          points,
+          restoreObjects,
+          results,
+          save,
+          MaterializeBench.Settings.of(materialize));
     }
 
     boolean runs(String name) {
-      return benchmark.equals("capture") || benchmark.equals(name);
+      return benchmark.equals("all")
+          || benchmark.equals(name)
+          || (benchmark.equals("capture") && List.of("publish", "memory").contains(name))
+          || (benchmark.equals("materialize") && MaterializeBench.PARTS.contains(name));
+    }
+
+    /** Only the history part needs no servers (it writes Iceberg directly). */
+    boolean needsServers() {
+      return runs("publish") || runs("memory") || runs("throughput") || runs("lag");
     }
 
     private static String value(String arg) {
@@ -109,38 +148,38 @@ public final class BenchMain {
     Path work = root.resolve("bench/target/work-" + runId);
     Files.createDirectories(work);
     LOG.info("bench {} (run {}), state and logs in {}", options, runId, work);
-    if (options.benchmark().equals("restore")) {
-      // the restore benchmark needs only an API server: no broker, no registry
-      RestoreBench.Result result;
-      try (var kube = io.hindsight.testing.kube.KubeApiServer.start(work.resolve("kube-restore"))) {
-        result =
+    MachineInfo machine = MachineInfo.current();
+    LoadAverage load = LoadAverage.now();
+    long t0 = System.nanoTime();
+    PublishBench.Result publish = null;
+    MemoryBench.Result memory = null;
+    MaterializeBench.Result materialize = null;
+    RestoreBench.Result restore = null;
+    String kafka;
+    try (BenchServers servers = options.needsServers() ? BenchServers.start(work) : null) {
+      kafka = servers == null ? null : servers.kafka().description();
+      if (options.runs("publish")) {
+        publish = new PublishBench(servers, runId).run(options.objects(), options.rounds());
+      }
+      if (options.runs("memory")) {
+        memory = new MemoryBench(servers, runId).run(options.memoryPoints());
+      }
+      if (MaterializeBench.PARTS.stream().anyMatch(options::runs)) {
+        materialize =
+            new MaterializeBench(servers, runId, work.resolve("materialize"))
+                .run(options.materialize(), options.rounds(), options::runs);
+      }
+    }
+    if (options.runs("restore")) {
+      // the restore benchmark needs only an API server of its own: no broker, no registry
+      try (KubeApiServer kube = KubeApiServer.start(work.resolve("kube-restore"))) {
+        restore =
             new RestoreBench(kube)
                 .run(
                     options.restoreObjects(),
                     options.rounds(),
                     started.toString(),
                     "bench/run " + String.join(" ", args));
-      }
-      result.print(System.out);
-      if (options.save()) {
-        Path file = result.writeJson(options.results());
-        System.out.println("results written to " + root.relativize(file.toAbsolutePath()));
-      }
-      System.exit(0);
-      return;
-    }
-    MachineInfo machine = MachineInfo.current();
-    long t0 = System.nanoTime();
-    PublishBench.Result publish = null;
-    MemoryBench.Result memory = null;
-    String kafka;
-    try (BenchServers servers = BenchServers.start(work)) {
-      kafka = servers.kafka().description();
-      if (options.runs("publish")) {
-        publish = new PublishBench(servers, runId).run(options.objects(), options.rounds());
-      }
-      if (options.runs("memory")) {
-        memory = new MemoryBench(servers, runId).run(options.memoryPoints());
       }
     }
     BenchReport report =
@@ -150,9 +189,14 @@ public final class BenchMain {
             "bench/run " + String.join(" ", args),
             machine,
             kafka,
-            "kube-apiserver v1.20.2 + etcd 3.4 (one per benchmark)",
+            options.runs("publish") || options.runs("memory") || options.runs("restore")
+                ? "kube-apiserver v1.20.2 + etcd 3.4 (one per benchmark)"
+                : null,
+            LoadAverage.Span.from(load),
             publish,
-            memory);
+            memory,
+            restore,
+            materialize);
     report.print(System.out);
     if (options.save()) {
       Path file = report.writeJson(options.results());

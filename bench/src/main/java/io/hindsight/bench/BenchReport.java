@@ -3,6 +3,7 @@ package io.hindsight.bench;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,33 +18,47 @@ record BenchReport(
     MachineInfo machine,
     String kafka,
     String kubeApiServer,
+    LoadAverage.Span load,
     PublishBench.Result publish,
-    MemoryBench.Result memory) {
+    MemoryBench.Result memory,
+    RestoreBench.Result restore,
+    MaterializeBench.Result materialize) {
 
   static final double PUBLISH_GOAL = 0.5;
 
   Path writeJson(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve(startedAt.replace(':', '-') + ".json");
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+    new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(file.toFile(), this);
     return file;
   }
 
   void print(PrintStream out) {
     out.println();
     out.printf(
-        "Hindsight capture benchmarks, %s: %d cores (%s), %d MiB, Java %s; took %s s%n",
+        "Hindsight benchmarks, %s: %d cores (%s), %d MiB, Java %s; took %s s; load average %s%n",
         startedAt,
         machine.nproc(),
         machine.cpuModel(),
         machine.memoryMiB(),
         machine.javaVersion(),
-        Stats.f0(totalSeconds));
+        Stats.f0(totalSeconds),
+        load);
     if (publish != null) {
       printPublish(out);
     }
     if (memory != null) {
       printMemory(out);
+    }
+    if (restore != null) {
+      restore.print(out);
+    }
+    if (materialize != null) {
+      MaterializeReport.print(out, materialize);
     }
     out.println();
   }
