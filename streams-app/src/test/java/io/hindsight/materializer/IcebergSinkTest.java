@@ -91,6 +91,19 @@ class IcebergSinkTest {
   }
 
   @Test
+  void theChangesTableIsCreatedWithSmallRowGroupsAndNoStatisticsOfObjects() {
+    Table changes = catalog.reload().get(TableKind.CHANGES);
+    assertThat(changes.properties())
+        .containsEntry(
+            org.apache.iceberg.TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
+            String.valueOf(io.hindsight.history.tables.ChangesTable.ROW_GROUP_BYTES))
+        .containsEntry(
+            org.apache.iceberg.TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX
+                + io.hindsight.history.tables.ChangesTable.OBJECT,
+            "none");
+  }
+
+  @Test
   void aCommitAppendsTheRowsAndRecordsOffsetsAndWatermarksInTheSnapshot() throws Exception {
     IcebergSink sink = sink("w1", tables);
     sink.register(3);

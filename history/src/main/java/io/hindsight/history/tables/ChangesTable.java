@@ -86,7 +86,24 @@ public final class ChangesTable {
           .asc(KAFKA_OFFSET, NullOrder.NULLS_FIRST)
           .build();
 
-  public static final Map<String, String> PROPERTIES = TableDefaults.properties(OBJECT);
+  /** Row-group size of the changes table's Parquet files. */
+  public static final long ROW_GROUP_BYTES = 8L << 20;
+
+  /**
+   * The shared properties, and row groups of 8 MiB instead of Parquet's 128: a state read filters a
+   * day's file by namespace and time, and only row groups prune within a file (measured on a 33 h,
+   * 2.4M-change history: a 10k-object namespace at T in 2.0 s instead of 10.5 s; ADR 0004).
+   */
+  public static final Map<String, String> PROPERTIES = withSmallRowGroups();
+
+  private static Map<String, String> withSmallRowGroups() {
+    Map<String, String> properties =
+        new java.util.LinkedHashMap<>(TableDefaults.properties(OBJECT));
+    properties.put(
+        org.apache.iceberg.TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
+        String.valueOf(ROW_GROUP_BYTES));
+    return Map.copyOf(properties);
+  }
 
   private ChangesTable() {}
 }
