@@ -20,8 +20,10 @@ import org.apache.iceberg.Table;
  * offset of {@code hindsight.changes} for every partition it covers, and the complete-through
  * watermark of each cluster in those partitions. That record makes commits exactly-once after a
  * crash (a restarted writer skips what the table already holds) and tells readers how far history
- * is complete. A partition's committed position is the one in the newest snapshot that mentions it,
- * so table maintenance must keep that snapshot (see {@link #protectedSnapshots}).
+ * is complete. A partition's committed position is the highest next offset any retained snapshot
+ * records for it (positions never go back; a replay halfway commits the old maximum), so table
+ * maintenance carries the highest positions into a snapshot of its own before it expires the ones
+ * that held them (see {@link #protectedSnapshots}).
  */
 public final class CommitLog {
   public static final String WRITER = "hindsight.writer";
