@@ -1,13 +1,11 @@
 package io.hindsight.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.APIGroup;
-import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.util.ArrayList;
+import io.hindsight.testing.kube.ServedTypes;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -61,36 +59,6 @@ final class ServerObjects {
         + object.path("metadata").path("name").asText();
   }
 
-  /** Preferred versions of every listable type, as the watcher discovers them. */
-  static List<ResourceDefinitionContext> listableTypes(KubernetesClient client) {
-    List<ResourceDefinitionContext> types = new ArrayList<>();
-    add(types, client, "", "v1");
-    for (APIGroup group : client.getApiGroups().getGroups()) {
-      add(types, client, group.getName(), group.getPreferredVersion().getVersion());
-    }
-    return types;
-  }
-
-  private static void add(
-      List<ResourceDefinitionContext> types,
-      KubernetesClient client,
-      String group,
-      String version) {
-    for (APIResource r :
-        client.getApiResources(group.isEmpty() ? version : group + "/" + version).getResources()) {
-      if (!r.getName().contains("/") && r.getVerbs().contains("list")) {
-        types.add(
-            new ResourceDefinitionContext.Builder()
-                .withGroup(group)
-                .withVersion(version)
-                .withKind(r.getKind())
-                .withPlural(r.getName())
-                .withNamespaced(r.getNamespaced())
-                .build());
-      }
-    }
-  }
-
   /**
    * Everything in {@code namespace} (Events aside: never recorded), its Namespace object, and the
    * cluster-scoped objects named in {@code clusterScoped} ({@code Kind[.group]/name}).
@@ -98,7 +66,7 @@ final class ServerObjects {
   static Listing list(KubernetesClient client, String namespace, Collection<String> clusterScoped) {
     Map<String, JsonNode> objects = new TreeMap<>();
     Set<String> wanted = Set.copyOf(clusterScoped);
-    for (ResourceDefinitionContext type : listableTypes(client)) {
+    for (ResourceDefinitionContext type : ServedTypes.listable(client)) {
       if (type.getKind().equals("Event")) {
         continue;
       }

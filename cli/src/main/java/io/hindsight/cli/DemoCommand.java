@@ -279,36 +279,41 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private boolean check(KubernetesClient client) {
-    var restored = client.apps().deployments().inNamespace(RESTORED);
-    var live = client.apps().deployments().inNamespace(NAMESPACE);
-    String image = imageOf(restored.withName("frontend").get());
-    Integer replicas =
-        restored.withName("cartservice").get() == null
-            ? null
-            : restored.withName("cartservice").get().getSpec().getReplicas();
-    boolean adservice = restored.withName("adservice").get() != null;
+    Map<String, Deployment> restored = byName(client, RESTORED);
+    Map<String, Deployment> live = byName(client, NAMESPACE);
+    String image = imageOf(restored.get("frontend"));
+    Deployment cartservice = restored.get("cartservice");
+    Integer replicas = cartservice == null ? null : cartservice.getSpec().getReplicas();
+    boolean adservice = restored.containsKey("adservice");
     out.printf("%nChecks of %s against the recorded instant:%n", RESTORED);
     boolean imageOk = image != null && image.endsWith(":v0.7.0");
     boolean replicasOk = replicas != null && replicas == 1;
     out.printf(
         "  frontend image       %-60s %s (live %s: %s)%n",
-        image, mark(imageOk), NAMESPACE, imageOf(live.withName("frontend").get()));
+        image, mark(imageOk), NAMESPACE, imageOf(live.get("frontend")));
     out.printf(
         "  cartservice replicas %-60s %s (live: %s)%n",
-        replicas, mark(replicasOk), live.withName("cartservice").get().getSpec().getReplicas());
+        replicas, mark(replicasOk), live.get("cartservice").getSpec().getReplicas());
     out.printf(
         "  adservice            %-60s %s (live: deleted)%n",
         adservice ? "present" : "missing", mark(adservice));
-    int deployments = restored.list().getItems().size();
     int services = client.services().inNamespace(RESTORED).list().getItems().size();
-    boolean allOk = deployments == 12 && services == 12;
+    boolean allOk = restored.size() == 12 && services == 12;
     out.printf(
         "  objects              %-60s %s (live: %d Deployments, %d Services)%n",
-        deployments + " Deployments, " + services + " Services",
+        restored.size() + " Deployments, " + services + " Services",
         mark(allOk),
-        live.list().getItems().size(),
+        live.size(),
         client.services().inNamespace(NAMESPACE).list().getItems().size());
     return imageOk && replicasOk && adservice && allOk;
+  }
+
+  private static Map<String, Deployment> byName(KubernetesClient client, String namespace) {
+    Map<String, Deployment> deployments = new java.util.TreeMap<>();
+    for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+      deployments.put(d.getMetadata().getName(), d);
+    }
+    return deployments;
   }
 
   private static String mark(boolean ok) {

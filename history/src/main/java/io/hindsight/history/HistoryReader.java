@@ -66,10 +66,15 @@ public final class HistoryReader implements AutoCloseable {
 
   /** A reader over {@code catalog}'s tables; the caller keeps closing the catalog. */
   public HistoryReader(Catalog catalog) {
-    this(catalog, false, Clock.systemUTC());
+    this(catalog, false, Clock.systemUTC(), "this catalog");
   }
 
   HistoryReader(Catalog catalog, boolean ownsCatalog, Clock clock) {
+    this(catalog, ownsCatalog, clock, "this catalog");
+  }
+
+  /** {@code where} names the catalog in a refusal ("this catalog", "the catalog at URI"). */
+  private HistoryReader(Catalog catalog, boolean ownsCatalog, Clock clock, String where) {
     this.catalog = catalog;
     this.ownsCatalog = ownsCatalog;
     this.clock = clock;
@@ -80,7 +85,9 @@ public final class HistoryReader implements AutoCloseable {
     } catch (NoSuchTableException e) {
       throw new HistoryException(
           Reason.UNREADABLE,
-          "no history in this catalog ("
+          "no history in "
+              + where
+              + " ("
               + e.getMessage()
               + "): the streams-app creates the tables when it first starts; check the catalog"
               + " settings (catalog.uri, catalog.warehouse) or --data-dir",
@@ -100,13 +107,10 @@ public final class HistoryReader implements AutoCloseable {
           e);
     }
     try {
-      return new HistoryReader(catalog, true, Clock.systemUTC());
+      return new HistoryReader(catalog, true, Clock.systemUTC(), "the catalog at " + config.uri());
     } catch (HistoryException e) {
       closeQuietly(catalog);
-      throw new HistoryException(
-          e.reason(),
-          e.getMessage().replace("in this catalog", "in the catalog at " + config.uri()),
-          e);
+      throw e;
     }
   }
 
@@ -133,6 +137,11 @@ public final class HistoryReader implements AutoCloseable {
   /** Every cluster with recorded changes. */
   public Set<String> clusters() {
     refresh();
+    return recordedClusters();
+  }
+
+  /** {@link #clusters()} on the tables as last refreshed. */
+  private Set<String> recordedClusters() {
     Set<String> clusters = new TreeSet<>();
     try (CloseableIterable<FileScanTask> tasks = changes.newScan().planFiles()) {
       for (FileScanTask task : tasks) {
@@ -147,7 +156,11 @@ public final class HistoryReader implements AutoCloseable {
   /** How far the history of {@code cluster} (null: the only one) reaches. */
   public Coverage coverage(String cluster) {
     refresh();
-    String name = resolveCluster(cluster);
+    return coverageOf(resolveCluster(cluster));
+  }
+
+  /** {@link #coverage} of a known cluster, on the tables as last refreshed. */
+  private Coverage coverageOf(String name) {
     Instant earliest = null;
     try (CloseableIterable<FileScanTask> tasks =
         changes
@@ -181,7 +194,7 @@ public final class HistoryReader implements AutoCloseable {
   }
 
   private String resolveCluster(String cluster) {
-    Set<String> known = clusters();
+    Set<String> known = recordedClusters();
     if (cluster != null) {
       if (!known.contains(cluster)) {
         throw new HistoryException(
@@ -250,7 +263,7 @@ public final class HistoryReader implements AutoCloseable {
       throw new HistoryException(
           Reason.IN_FUTURE, at + " is in the future (now is " + now + "): choose an earlier time");
     }
-    Coverage coverage = coverage(cluster);
+    Coverage coverage = coverageOf(cluster);
     if (coverage.earliest() == null || at.isBefore(coverage.earliest())) {
       throw new HistoryException(
           Reason.BEFORE_HISTORY,

@@ -23,6 +23,7 @@ import io.hindsight.schemas.sealing.SecretSealer;
 import io.hindsight.testing.kube.KubeApiServer;
 import io.hindsight.testing.kube.KubeApiServerExtension;
 import io.hindsight.testing.kube.ServedComparison;
+import io.hindsight.testing.kube.ServedTypes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,7 +143,7 @@ class RestorerIT {
                 versions.put(
                     "Namespace/" + n.getMetadata().getName(),
                     n.getMetadata().getResourceVersion()));
-    for (ResourceDefinitionContext type : ServedState.listableTypes(client)) {
+    for (ResourceDefinitionContext type : ServedTypes.listable(client)) {
       if (!type.isNamespaceScoped() || type.getKind().equals("Event")) {
         continue;
       }
@@ -634,7 +635,7 @@ class RestorerIT {
   /** The field managers that wrote to objects of the namespace. */
   private static java.util.Set<String> managers(KubernetesClient client, String ns) {
     java.util.Set<String> managers = new java.util.TreeSet<>();
-    for (ResourceDefinitionContext type : ServedState.listableTypes(client)) {
+    for (ResourceDefinitionContext type : ServedTypes.listable(client)) {
       if (type.isNamespaceScoped() && !type.getKind().equals("Event")) {
         try {
           client

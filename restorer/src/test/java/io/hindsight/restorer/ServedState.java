@@ -2,8 +2,6 @@ package io.hindsight.restorer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.APIGroup;
-import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -17,6 +15,7 @@ import io.hindsight.history.StateQuery;
 import io.hindsight.history.StoredObject;
 import io.hindsight.schemas.sealing.SecretSealer;
 import io.hindsight.testing.TestData;
+import io.hindsight.testing.kube.ServedTypes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +84,7 @@ final class ServedState implements StateSource {
   /** Records everything in {@code namespaces} and every cluster-scoped object. */
   static ServedState record(KubernetesClient client, SecretSealer sealer, String... namespaces) {
     List<StoredObject> recorded = new ArrayList<>();
-    for (ResourceDefinitionContext type : listableTypes(client)) {
+    for (ResourceDefinitionContext type : ServedTypes.listable(client)) {
       List<GenericKubernetesResource> items = new ArrayList<>();
       try {
         if (type.isNamespaceScoped()) {
@@ -131,36 +130,6 @@ final class ServedState implements StateSource {
         secret ? sealer.activeKeyId() : null,
         0,
         0L);
-  }
-
-  /** Preferred versions of every listable type, as the watcher discovers them. */
-  static List<ResourceDefinitionContext> listableTypes(KubernetesClient client) {
-    List<ResourceDefinitionContext> types = new ArrayList<>();
-    add(types, client, "", "v1");
-    for (APIGroup group : client.getApiGroups().getGroups()) {
-      add(types, client, group.getName(), group.getPreferredVersion().getVersion());
-    }
-    return types;
-  }
-
-  private static void add(
-      List<ResourceDefinitionContext> types,
-      KubernetesClient client,
-      String group,
-      String version) {
-    for (APIResource r :
-        client.getApiResources(group.isEmpty() ? version : group + "/" + version).getResources()) {
-      if (!r.getName().contains("/") && r.getVerbs().contains("list")) {
-        types.add(
-            new ResourceDefinitionContext.Builder()
-                .withGroup(group)
-                .withVersion(version)
-                .withKind(r.getKind())
-                .withPlural(r.getName())
-                .withNamespaced(r.getNamespaced())
-                .build());
-      }
-    }
   }
 
   static void namespace(KubernetesClient client, String name) {

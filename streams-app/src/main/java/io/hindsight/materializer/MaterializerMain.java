@@ -1,10 +1,9 @@
 package io.hindsight.materializer;
 
+import io.hindsight.history.tables.CatalogConfig;
 import io.hindsight.schemas.config.ConfigSources;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,24 +53,11 @@ public final class MaterializerMain {
   }
 
   static MaterializerConfig parse(String[] args) {
-    Path file = null;
-    List<String> overrides = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--config")) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("--config needs a file");
-        }
-        file = Path.of(args[++i]);
-      } else {
-        overrides.add(args[i]);
-      }
-    }
     return new MaterializerConfig(
-        ConfigSources.resolve(
+        ConfigSources.fromArguments(
             MaterializerConfig.DEFINITION.names(),
-            java.util.Set.of(io.hindsight.history.tables.CatalogConfig.PROPERTY_PREFIX),
-            file,
-            System.getenv(),
-            overrides));
+            Set.of(CatalogConfig.PROPERTY_PREFIX),
+            args,
+            System.getenv()));
   }
 }

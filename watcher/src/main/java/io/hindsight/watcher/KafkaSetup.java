@@ -21,16 +21,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * producer. Each step stands alone, so {@link Watcher} runs them at once.
  */
 final class KafkaSetup {
-  private static final java.time.Duration ADMIN_TIMEOUT = java.time.Duration.ofSeconds(30);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private final WatcherConfig config;
-  private final java.time.Duration adminTimeout;
+  private final Duration adminTimeout;
 
   KafkaSetup(WatcherConfig config) {
     this(config, ADMIN_TIMEOUT);
   }
 
   /** With how long the topics' set-up may wait for the broker (short in tests). */
-  KafkaSetup(WatcherConfig config, java.time.Duration adminTimeout) {
+  KafkaSetup(WatcherConfig config, Duration adminTimeout) {
     this.config = config;
     this.adminTimeout = adminTimeout;
   }

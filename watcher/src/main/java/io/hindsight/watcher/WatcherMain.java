@@ -1,9 +1,7 @@
 package io.hindsight.watcher;
 
 import io.hindsight.schemas.config.ConfigSources;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,19 +53,8 @@ public final class WatcherMain {
   }
 
   static WatcherConfig parse(String[] args) {
-    Path file = null;
-    List<String> overrides = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--config")) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("--config needs a file");
-        }
-        file = Path.of(args[++i]);
-      } else {
-        overrides.add(args[i]);
-      }
-    }
     return new WatcherConfig(
-        ConfigSources.resolve(WatcherConfig.DEFINITION.names(), file, System.getenv(), overrides));
+        ConfigSources.fromArguments(
+            WatcherConfig.DEFINITION.names(), Set.of(), args, System.getenv()));
   }
 }

@@ -3,11 +3,13 @@ package io.hindsight.history.tables;
 import static org.apache.iceberg.types.Types.NestedField.optional;
 import static org.apache.iceberg.types.Types.NestedField.required;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.iceberg.NullOrder;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
 
@@ -97,11 +99,8 @@ public final class ChangesTable {
   public static final Map<String, String> PROPERTIES = withSmallRowGroups();
 
   private static Map<String, String> withSmallRowGroups() {
-    Map<String, String> properties =
-        new java.util.LinkedHashMap<>(TableDefaults.properties(OBJECT));
-    properties.put(
-        org.apache.iceberg.TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
-        String.valueOf(ROW_GROUP_BYTES));
+    Map<String, String> properties = new LinkedHashMap<>(TableDefaults.properties(OBJECT));
+    properties.put(TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, String.valueOf(ROW_GROUP_BYTES));
     return Map.copyOf(properties);
   }
 

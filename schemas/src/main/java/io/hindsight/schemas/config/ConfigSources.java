@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +64,33 @@ public final class ConfigSources {
       values.put(key, override.substring(eq + 1).trim());
     }
     return values;
+  }
+
+  /**
+   * The layers of a program's command line: {@code --config FILE} names the properties file, every
+   * other argument is a {@code key=value} override; then as {@link #resolve(Set, Set, Path, Map,
+   * List)}.
+   *
+   * @throws IllegalArgumentException when {@code --config} has no file after it
+   */
+  public static Map<String, String> fromArguments(
+      Set<String> knownKeys,
+      Set<String> openPrefixes,
+      String[] args,
+      Map<String, String> environment) {
+    Path file = null;
+    List<String> overrides = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config")) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("--config needs a file");
+        }
+        file = Path.of(args[++i]);
+      } else {
+        overrides.add(args[i]);
+      }
+    }
+    return resolve(knownKeys, openPrefixes, file, environment, overrides);
   }
 
   public static String environmentName(String key) {

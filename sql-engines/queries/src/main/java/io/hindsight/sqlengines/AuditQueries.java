@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -78,6 +82,22 @@ public final class AuditQueries {
       }
     }
     return out;
+  }
+
+  private static final DateTimeFormatter TIMESTAMP_LITERAL =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  /**
+   * The doc's {@code state-at} query (its example: namespace {@code boutique} at {@code 2026-03-02
+   * 10:10:00}) for {@code namespace} at {@code at}, as an engine's UTC timestamp literal.
+   */
+  public static String stateAt(String query, String namespace, Instant at) {
+    String literal = LocalDateTime.ofInstant(at, ZoneOffset.UTC).format(TIMESTAMP_LITERAL);
+    return with(
+        with(query, "2026-03-02 10:10:00", literal, 2),
+        "namespace = 'boutique'",
+        "namespace = '" + namespace + "'",
+        3);
   }
 
   /**

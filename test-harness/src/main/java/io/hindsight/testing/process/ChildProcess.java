@@ -71,7 +71,7 @@ public final class ChildProcess {
    * The whole command line: {@code /proc/PID/cmdline} where there is one (the JDK's {@code
    * ProcessHandle.Info} cuts it at 4096 characters, before a long classpath ends).
    */
-  private static String commandLine(ProcessHandle process) {
+  public static String commandLine(ProcessHandle process) {
     Path proc = Path.of("/proc", Long.toString(process.pid()), "cmdline");
     try {
       return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ');

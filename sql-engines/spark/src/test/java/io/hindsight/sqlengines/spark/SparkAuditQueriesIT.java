@@ -6,9 +6,6 @@ import io.hindsight.sqlengines.AuditQueries;
 import io.hindsight.sqlengines.HistoryFixture;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the doc prints it, gives what the script implies; the state at T equals HistoryReader.stateAt.
  */
 class SparkAuditQueriesIT {
-  private static final DateTimeFormatter LITERAL =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   @TempDir static Path dir;
   private static HistoryFixture history;
   private static SparkSession spark;
@@ -131,14 +126,7 @@ class SparkAuditQueriesIT {
     int checked = 0;
     for (Map.Entry<String, List<Instant>> entry : history.stateInstants().entrySet()) {
       for (Instant at : entry.getValue()) {
-        String literal = LocalDateTime.ofInstant(at, ZoneOffset.UTC).format(LITERAL);
-        String q =
-            AuditQueries.with(
-                AuditQueries.with(sql, "2026-03-02 10:10:00", literal, 2),
-                "namespace = 'boutique'",
-                "namespace = '" + entry.getKey() + "'",
-                3);
-        List<List<String>> rows = run(q);
+        List<List<String>> rows = run(AuditQueries.stateAt(sql, entry.getKey(), at));
         assertThat(rows)
             .as("%s at %s vs HistoryReader.stateAt", entry.getKey(), at)
             .isEqualTo(history.readerState(entry.getKey(), at));
