@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hindsight.cli.demo.SimulatedApiServer;
 import io.hindsight.history.Change;
 import io.hindsight.history.HistoryReader;
 import io.hindsight.history.Selection;
@@ -41,6 +42,8 @@ import picocli.CommandLine.Option;
  * with etcd and kube-controller-manager, the whole pipeline of {@code hindsight standalone} on
  * 127.0.0.1, Online Boutique applied and changed, the history read back from the Iceberg tables,
  * and the namespace restored as it was before the changes into a new namespace — each step timed.
+ * When the real API server cannot start (its binaries are missing and cannot be built), or with
+ * {@code --simulated}, it runs against a {@link SimulatedApiServer} instead, and says so.
  */
 @Command(
     name = "demo",
@@ -50,16 +53,22 @@ import picocli.CommandLine.Option;
       "starts a real kube-apiserver (built from Debian's packages on first use, ~5-10 min once),",
       "a Kafka broker, a schema registry, the watcher and the streams-app on 127.0.0.1; applies",
       "Online Boutique, changes it, shows the recorded history, and restores the namespace as it",
-      "was before the changes into a new namespace."
+      "was before the changes into a new namespace.",
+      "When the real API server cannot start (no binaries, and no apt-get/root to build them), or",
+      "with --simulated, it runs against a SIMULATED one instead: fabric8's mock server in this",
+      "JVM with the recorded discovery of kube-apiserver 1.20.2 — it stores objects and streams",
+      "watches, but has no controllers (no ReplicaSets or Pods) and no real admission."
     },
     footer = {
       "",
       "Examples:",
       "  hindsight demo",
       "  hindsight demo --data-dir /tmp/hindsight-demo --keep-running",
+      "  hindsight demo --simulated",
       "",
       "Exit codes: 0 done (the restored namespace matched the instant before the changes),",
-      "1 the restore or a check failed, 3 a server could not start."
+      "1 the restore or a check failed, 3 a server could not start (for the API server: neither",
+      "the real one nor the simulated one)."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String NAMESPACE = "boutique";
@@ -81,35 +90,71 @@ final class DemoCommand implements Callable<Integer> {
       description = "Keep everything running after the demo until Ctrl-C (to try the commands).")
   boolean keepRunning;
 
+  @Option(
+      names = "--simulated",
+      description =
+          "Run against the SIMULATED API server (fabric8 mock server, recorded 1.20.2 discovery,"
+              + " no controllers, no real admission) even when the real one could start.")
+  boolean simulated;
+
   private final PrintStream out = System.out;
-  private EmbeddedStack.Progress progress;
+  private final EmbeddedStack.Progress progress = new EmbeddedStack.Progress(out);
 
   @Override
   public Integer call() throws Exception {
-    progress = new EmbeddedStack.Progress(out);
     Path run =
         dataDir.resolve(
             "run-" + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
     DataDirectory data = new DataDirectory(run.resolve("hindsight")).prepare("--data-dir");
-    progress.step("starting kube-apiserver 1.20.2 + etcd + kube-controller-manager on 127.0.0.1");
-    KubeApiServer kube;
-    try {
-      kube = KubeApiServer.start(run.resolve("kube"));
-    } catch (RuntimeException e) {
-      out.println("FAILED");
-      System.err.println(
-          "hindsight demo: cannot start the API server: " + StandaloneCommand.oneLine(e));
+    DemoApiServer kube = startApiServer(run);
+    if (kube == null) {
       return 3;
     }
     try (kube;
         KubernetesClient client = kube.client();
         EmbeddedStack stack = EmbeddedStack.start(settings(data, kube), progress)) {
-      progress.done();
-      return demo(client, stack, data);
+      return demo(client, stack, data, kube);
     }
   }
 
-  private static EmbeddedStack.Settings settings(DataDirectory data, KubeApiServer kube) {
+  /**
+   * The real API server, or the simulated one when it cannot start or {@code --simulated} was
+   * given; null (the reason printed) when neither starts.
+   */
+  DemoApiServer startApiServer(Path run) {
+    String because = "--simulated was given";
+    if (!simulated) {
+      progress.step("starting kube-apiserver 1.20.2 + etcd + kube-controller-manager on 127.0.0.1");
+      try {
+        KubeApiServer real = KubeApiServer.start(run.resolve("kube"));
+        progress.done();
+        return DemoApiServer.real(real);
+      } catch (RuntimeException e) {
+        out.println("FAILED");
+        because = "the real kube-apiserver could not start: " + StandaloneCommand.oneLine(e);
+      }
+    }
+    out.printf(
+        "           API server: SIMULATED (%s)%n           because %s%n",
+        SimulatedApiServer.DESCRIPTION, because);
+    progress.step("starting the SIMULATED API server (fabric8 mock server, this JVM, 127.0.0.1)");
+    try {
+      DemoApiServer server =
+          DemoApiServer.simulated(SimulatedApiServer.start(run.resolve("kube-simulated")), because);
+      progress.done();
+      return server;
+    } catch (RuntimeException e) {
+      out.println("FAILED");
+      System.err.println(
+          "hindsight demo: cannot start the API server: "
+              + because
+              + "; nor the simulated one: "
+              + StandaloneCommand.oneLine(e));
+      return null;
+    }
+  }
+
+  private static EmbeddedStack.Settings settings(DataDirectory data, DemoApiServer kube) {
     return new EmbeddedStack.Settings(
         data,
         Map.of(
@@ -126,7 +171,8 @@ final class DemoCommand implements Callable<Integer> {
             MaterializerConfig.CHECKPOINT_CHECK_MS, "1000"));
   }
 
-  private int demo(KubernetesClient client, EmbeddedStack stack, DataDirectory data)
+  private int demo(
+      KubernetesClient client, EmbeddedStack stack, DataDirectory data, DemoApiServer kube)
       throws Exception {
     CatalogConfig catalog = new CatalogConfig(data.catalog());
     client
@@ -173,7 +219,11 @@ final class DemoCommand implements Callable<Integer> {
                       .endTemplate()
                       .endSpec()
                       .build());
-      deployments.withName("cartservice").scale(3);
+      // spec.replicas, not the scale subresource, which the simulated API server does not serve;
+      // the recorded change is the same
+      deployments
+          .withName("cartservice")
+          .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(3).endSpec().build());
       deployments.withName("adservice").delete();
       client.services().inNamespace(NAMESPACE).withName("adservice").delete();
       progress.done();
@@ -210,6 +260,12 @@ final class DemoCommand implements Callable<Integer> {
       out.printf(
           "%nDone in %.1f s%s. Data of this run: %s%n",
           progress.seconds(), ok ? "" : " — BUT A CHECK FAILED", data.root());
+      kube.simulatedBecause()
+          .ifPresent(
+              because ->
+                  out.printf(
+                      "API server: SIMULATED (%s), because %s%n",
+                      SimulatedApiServer.DESCRIPTION, because));
       out.printf(
           "Look around: hindsight history --data-dir %s --namespace %s%n"
               + "             hindsight diff --data-dir %s --namespace %s --from %s --to %s%n",

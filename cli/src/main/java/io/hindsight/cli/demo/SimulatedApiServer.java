@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A SIMULATED Kubernetes API server in this JVM, for the demo when the real kube-apiserver cannot
@@ -29,6 +31,10 @@ public final class SimulatedApiServer implements AutoCloseable {
       "fabric8 mock server with the recorded discovery of kube-apiserver 1.20.2:"
           + " no controllers, no real admission";
 
+  // the mock logs every request at INFO through java.util.logging, onto the demo's stderr; held
+  // here, since java.util.logging keeps its loggers (and their levels) only weakly
+  private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
   private final KubernetesMockServer server;
   private final Path kubeconfig;
 
@@ -39,6 +45,7 @@ public final class SimulatedApiServer implements AutoCloseable {
 
   /** Starts it on a free loopback port and writes its kubeconfig into {@code stateDir}. */
   public static SimulatedApiServer start(Path stateDir) {
+    MOCK_LOG.setLevel(Level.WARNING);
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(Serialization.jsonMapper()),

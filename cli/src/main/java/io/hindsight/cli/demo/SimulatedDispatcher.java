@@ -26,7 +26,8 @@ import java.util.Map;
  * {@code application/apply-patch+yaml}, which the mock answers with 415): a create when the object
  * is absent, a merge of the applied configuration when it exists ({@link AppliedObject}), and with
  * {@code dryRun=All} the same answer without storing anything. Both go through the mock's own
- * create and update, so watches see them as ADDED and MODIFIED.
+ * create and update, so watches see them as ADDED and MODIFIED. Creates and updates get the one
+ * server default the demo relies on ({@link ServerDefaults}).
  *
  * <p>What the mock cannot do is refused rather than done wrong: subresources other than {@code
  * status} (its CRUD would store a Scale over the Deployment) answer 404, dry-run writes other than
@@ -75,7 +76,30 @@ final class SimulatedDispatcher extends KubernetesCrudDispatcher {
           "BadRequest",
           "the simulated API server dry-runs server-side apply only, not " + request.getMethod());
     }
+    if ((request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)
+        && subresource == null) {
+      return super.dispatch(defaulted(request, path));
+    }
     return super.dispatch(request);
+  }
+
+  /** The request with {@link ServerDefaults} filled into its body (unchanged if none apply). */
+  private static RecordedRequest defaulted(RecordedRequest request, String path) {
+    String body = request.getUtf8Body();
+    try {
+      JsonNode object = JSON.readTree(body);
+      if (ServerDefaults.apply(object)) {
+        return request(request.method(), request.getPath(), object);
+      }
+    } catch (IOException e) {
+      // not JSON: the mock answers it as it does
+    }
+    return new RecordedRequest(
+        request.getHttpVersion(),
+        request.method(),
+        request.getPath(),
+        request.getHeaders(),
+        new Buffer(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Server-side apply of {@code body} to the object at {@code path}. */
@@ -133,11 +157,14 @@ final class SimulatedDispatcher extends KubernetesCrudDispatcher {
       MockResponse current = super.handleGet(path);
       if (current.code() == 404) {
         if (dryRun) {
-          return json(201, AppliedObject.created(applied, namespace, clock.instant()));
+          ObjectNode created = AppliedObject.created(applied, namespace, clock.instant());
+          ServerDefaults.apply(created);
+          return json(201, created);
         }
+        ObjectNode toCreate = AppliedObject.forCreate(applied);
+        ServerDefaults.apply(toCreate);
         MockResponse created =
-            super.handleCreate(
-                request(HttpMethod.POST, collection(path), AppliedObject.forCreate(applied)));
+            super.handleCreate(request(HttpMethod.POST, collection(path), toCreate));
         if (created.code() != 409) { // 409: created meanwhile; merge into that one
           return created;
         }
@@ -150,6 +177,7 @@ final class SimulatedDispatcher extends KubernetesCrudDispatcher {
         return status(500, "InternalError", "cannot read the stored object: " + e.getMessage());
       }
       ObjectNode merged = AppliedObject.merged(live, applied);
+      ServerDefaults.apply(merged);
       if (dryRun) {
         return json(200, merged);
       }

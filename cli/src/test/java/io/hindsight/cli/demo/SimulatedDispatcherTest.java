@@ -161,6 +161,29 @@ class SimulatedDispatcherTest {
   }
 
   @Test
+  void replicasDefaultToOneAsOnARealServer() {
+    var deployments = client.apps().deployments().inNamespace("defaults");
+    Deployment noReplicas = deployment("created", "nginx:1");
+    noReplicas.getSpec().setReplicas(null);
+    Deployment applied = deployment("applied", "nginx:1");
+    applied.getSpec().setReplicas(null);
+
+    deployments.resource(noReplicas).create();
+    deployments.resource(applied).fieldManager("hindsight").forceConflicts().serverSideApply();
+
+    assertThat(deployments.withName("created").get().getSpec().getReplicas()).isEqualTo(1);
+    assertThat(deployments.withName("applied").get().getSpec().getReplicas()).isEqualTo(1);
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace("defaults")
+                .resource(configMap("untouched", Map.of("a", "1"), Map.of()))
+                .create()
+                .getData())
+        .containsExactlyEntriesOf(Map.of("a", "1"));
+  }
+
+  @Test
   void discoveryIsTheRecordedOne() {
     assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo("v1.20.2");
     assertThat(client.getApiGroups().getGroups()).extracting(g -> g.getName()).contains("apps");
