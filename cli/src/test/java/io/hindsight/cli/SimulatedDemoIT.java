@@ -65,7 +65,6 @@ class SimulatedDemoIT {
         .containsPattern("MODIFIED\\s+Deployment\\s+frontend\\s+replicas=1 image=\\S+:v0\\.8\\.0")
         .containsPattern("MODIFIED\\s+Deployment\\s+cartservice\\s+replicas=3")
         .containsPattern("DELETED\\s+Deployment\\s+adservice")
-        .containsPattern("DELETED\\s+Service\\s+adservice")
         .doesNotContain("WRONG");
     String data = dir.resolve("demo").toString();
     assertThat(

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * The discovery documents of a real kube-apiserver 1.20.2 ({@code /version}, {@code /api}, {@code
  * /api/v1}, {@code /apis}, {@code /apis/GROUP}, {@code /apis/GROUP/VERSION}), recorded once and
  * kept as resources under {@value #ROOT}, trimmed to what the simulated API server really serves
- * (see {@code README.md} there for what was left out and how to record them again).
+ * (see {@code README.md} there for what was left out and how to record them again: {@code
+ * RecordedDiscoveryIT} with {@code -Dhindsight.record.discovery=DIR}).
  */
 final class RecordedDiscovery {
   static final String ROOT = "/demo/discovery";
