@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,7 @@ final class RecordedDiscovery {
   private final Map<String, String> byPath;
 
   private RecordedDiscovery(Map<String, String> byPath) {
-    this.byPath = Map.copyOf(byPath);
+    this.byPath = Collections.unmodifiableMap(new LinkedHashMap<>(byPath)); // keeps the order
   }
 
   /** Reads every recorded document, following {@code /api} and {@code /apis} to the rest. */

@@ -30,8 +30,8 @@ import java.util.Map;
  * server default the demo relies on ({@link ServerDefaults}).
  *
  * <p>What the mock cannot do is refused rather than done wrong: subresources other than {@code
- * status} (its CRUD would store a Scale over the Deployment) answer 404, dry-run writes other than
- * apply answer 400 (the mock would really write them).
+ * status} answer 404 (the mock has none but status; at {@code /scale} it reads and writes the
+ * object itself), dry-run writes other than apply answer 400 (the mock would really write them).
  */
 final class SimulatedDispatcher extends KubernetesCrudDispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
