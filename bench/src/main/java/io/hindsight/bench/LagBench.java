@@ -75,7 +75,13 @@ final class LagBench {
     try (StreamsAppRun app =
         StreamsAppRun.start(
             servers,
-            StreamsAppRun.config(servers, topic, "bench-lag-" + runId, dir, commitIntervalMs),
+            StreamsAppRun.config(
+                servers,
+                topic,
+                "bench-lag-" + runId,
+                dir,
+                commitIntervalMs,
+                StreamsAppRun.DEFAULTS.threads()),
             dir,
             Duration.ofMinutes(5))) {
       startup = app.startupSeconds();

@@ -25,6 +25,7 @@ final class MaterializeBench {
   record Settings(
       int changes,
       long commitIntervalMs,
+      int threads,
       double lagRate,
       int lagSeconds,
       int lagWarmupSeconds,
@@ -36,7 +37,8 @@ final class MaterializeBench {
       List<String> historyLayouts,
       String historyAppends) {
     static final String USAGE =
-        " [--changes=N] [--commit-interval-ms=MS] [--lag-rate=R] [--lag-seconds=S]"
+        " [--changes=N] [--commit-interval-ms=MS] [--materializer-threads=T] [--lag-rate=R]"
+            + " [--lag-seconds=S]"
             + " [--history-changes=N] [--history-rate=R] [--state-queries=Q] [--replays=R]"
             + " [--history-layouts=L1,L2,...] [--history-appends=day|commit]";
 
@@ -44,6 +46,7 @@ final class MaterializeBench {
       return new Settings(
           20_000,
           StreamsAppRun.DEFAULTS.commitInterval().toMillis(),
+          StreamsAppRun.DEFAULTS.threads(),
           200,
           45,
           10,
@@ -64,6 +67,7 @@ final class MaterializeBench {
         List.of(
             "changes",
             "commit-interval-ms",
+            "materializer-threads",
             "lag-rate",
             "lag-seconds",
             "history-changes",
@@ -79,6 +83,7 @@ final class MaterializeBench {
       return new Settings(
           (int) number(given, "changes", d.changes()),
           (long) number(given, "commit-interval-ms", d.commitIntervalMs()),
+          (int) number(given, "materializer-threads", d.threads()),
           number(given, "lag-rate", d.lagRate()),
           (int) number(given, "lag-seconds", d.lagSeconds()),
           d.lagWarmupSeconds(),
@@ -159,7 +164,12 @@ final class MaterializeBench {
     if (runs.test("throughput")) {
       throughput =
           new ThroughputBench(servers, runId, work)
-              .run(settings.changes(), rounds, settings.commitIntervalMs(), templates);
+              .run(
+                  settings.changes(),
+                  rounds,
+                  settings.commitIntervalMs(),
+                  settings.threads(),
+                  templates);
     }
     if (runs.test("lag")) {
       lag =

@@ -30,7 +30,7 @@ final class MaterializeReport {
     out.printf(
         "4. Throughput: streams-app rows/s into Iceberg vs a raw Iceberg writer, same rows (N=%d"
             + " changes of %d objects, %s mix: object JSON mean %s KiB, p50 %s, p99 %s, max %s KiB;"
-            + " %s MiB of records in %d partitions; commit interval %d ms)%n",
+            + " %s MiB of records in %d partitions; commit interval %d ms; %d stream thread%s)%n",
         t.changes(),
         t.objects(),
         t.mix(),
@@ -40,9 +40,11 @@ final class MaterializeReport {
         Stats.f1(s.maxBytes() / 1024.0),
         Stats.f1(t.topicBytes() / 1048576.0),
         t.partitions(),
-        t.commitIntervalMs());
+        t.commitIntervalMs(),
+        t.threads(),
+        t.threads() == 1 ? "" : "s");
     out.printf(
-        "   %-7s %10s %11s %11s %11s %8s %10s %7s %11s %7s   %s%n",
+        "   %-7s %10s %11s %11s %11s %8s %10s %7s %7s %11s %7s %7s %9s   %s%n",
         "round",
         "start-up s",
         "processed s",
@@ -50,15 +52,18 @@ final class MaterializeReport {
         "app rows/s",
         "commits",
         "commit ms",
+        "app cpu",
         "raw s",
         "raw rows/s",
+        "raw cpu",
         "ratio",
+        "cpu ratio",
         "load");
     for (int i = 0; i < t.appRuns().size(); i++) {
       ThroughputBench.Run a = t.appRuns().get(i);
       ThroughputBench.Run r = t.rawRuns().get(i);
       out.printf(
-          "   %-7s %10s %11s %11s %11s %8d %10s %7s %11s %7s   %s%n",
+          "   %-7s %10s %11s %11s %11s %8d %10s %7s %7s %11s %7s %7s %9s   %s%n",
           i < t.warmupRounds() ? i + " (w)" : Integer.toString(i),
           Stats.f1(a.startupSeconds()),
           Stats.f1(a.processedSeconds()),
@@ -66,13 +71,16 @@ final class MaterializeReport {
           Stats.f0(a.rowsPerSecond()),
           a.commits(),
           Stats.f0(a.commitLatencyAvgMs()) + "/" + Stats.f0(a.commitLatencyMaxMs()),
+          Stats.f1(a.cpuSeconds()),
           Stats.f1(r.seconds()),
           Stats.f0(r.rowsPerSecond()),
+          Stats.f1(r.cpuSeconds()),
           Stats.f2(t.roundRatios().get(i)),
+          Stats.f2(t.roundCpuRatios().get(i)),
           new LoadAverage.Span(a.load().start(), r.load().end()));
     }
     out.printf(
-        "   %-7s %10s %11s %11s %11s %8s %10s %7s %11s %7s   goal >= %s: %s%n",
+        "   %-7s %10s %11s %11s %11s %8s %10s %7s %7s %11s %7s %7s %9s   goal >= %s: %s%n",
         "median",
         Stats.f1(t.appStartupSeconds()),
         "",
@@ -81,8 +89,11 @@ final class MaterializeReport {
         "",
         "",
         "",
+        "",
         Stats.f0(t.rawRowsPerSecond()),
+        "",
         Stats.f2(t.ratio()),
+        Stats.f2(t.cpuRatio()),
         Stats.f2(THROUGHPUT_GOAL),
         t.ratio() >= THROUGHPUT_GOAL ? "MET" : "NOT MET");
     out.println(
@@ -91,7 +102,9 @@ final class MaterializeReport {
             + " which includes waiting for the last commit; processed s: RUNNING -> every record"
             + " processed (JMX process-total); commit ms: Kafka Streams commit latency avg/max,"
             + " Iceberg commit included; start-up (Materializer.start -> RUNNING) is apart. Raw:"
-            + " Rows.change + FanoutDataWriter + one append.");
+            + " Rows.change + FanoutDataWriter + one append. cpu: CPU seconds of this JVM (broker"
+            + " included) during the run; cpu ratio = raw cpu / app cpu, which other processes'"
+            + " load does not skew.");
   }
 
   private static void lag(PrintStream out, LagBench.Result l) {

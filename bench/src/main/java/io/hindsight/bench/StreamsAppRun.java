@@ -53,10 +53,15 @@ final class StreamsAppRun implements AutoCloseable {
 
   /**
    * The streams-app's configuration for one run in {@code dir}: the defaults but for where it reads
-   * and writes, and the commit interval.
+   * and writes, the commit interval and the number of stream threads.
    */
   static MaterializerConfig config(
-      BenchServers servers, String topic, String applicationId, Path dir, long commitIntervalMs) {
+      BenchServers servers,
+      String topic,
+      String applicationId,
+      Path dir,
+      long commitIntervalMs,
+      int threads) {
     Map<String, String> values = new HashMap<>(BenchCatalog.properties(catalogDir(dir)));
     values.put(MaterializerConfig.APPLICATION_ID, applicationId);
     values.put(MaterializerConfig.BOOTSTRAP_SERVERS, servers.bootstrapServers());
@@ -64,6 +69,7 @@ final class StreamsAppRun implements AutoCloseable {
     values.put(MaterializerConfig.INPUT_TOPIC, topic);
     values.put(MaterializerConfig.STATE_DIR, dir.resolve("streams").toString());
     values.put(MaterializerConfig.COMMIT_INTERVAL_MS, String.valueOf(commitIntervalMs));
+    values.put(MaterializerConfig.THREADS, String.valueOf(threads));
     return new MaterializerConfig(values);
   }
 
@@ -127,6 +133,11 @@ final class StreamsAppRun implements AutoCloseable {
   /** The committed next offset per partition of the {@code changes} table, as of now. */
   Map<Integer, Long> committedOffsets() {
     return CommitLog.committedOffsets(changes());
+  }
+
+  /** Records its stream threads have processed so far (one JMX attribute per thread). */
+  double processTotal() {
+    return StreamsThreadMetrics.processTotal(applicationId);
   }
 
   /** Its stream threads' counters, now. */
