@@ -10,7 +10,6 @@ import io.hindsight.history.tables.GapsTable;
 import io.hindsight.history.tables.Micros;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -32,8 +28,6 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types;
 
 /**
  * Answers questions of the recorded history, from the Iceberg tables the streams-app writes: the
@@ -54,15 +48,13 @@ public final class HistoryReader implements AutoCloseable {
    */
   static final Duration CLOCK_SLACK = Duration.ofMinutes(10);
 
-  private static final int OBSERVED_AT_FIELD =
-      ChangesTable.SCHEMA.findField(ChangesTable.OBSERVED_AT).fieldId();
-
   private final Catalog catalog;
   private final boolean ownsCatalog;
   private final Table changes;
   private final Table checkpoints;
   private final Table gaps;
   private final Clock clock;
+  private final ClusterExtents extents = new ClusterExtents();
 
   /** A reader over {@code catalog}'s tables; the caller keeps closing the catalog. */
   public HistoryReader(Catalog catalog) {
@@ -142,15 +134,7 @@ public final class HistoryReader implements AutoCloseable {
 
   /** {@link #clusters()} on the tables as last refreshed. */
   private Set<String> recordedClusters() {
-    Set<String> clusters = new TreeSet<>();
-    try (CloseableIterable<FileScanTask> tasks = changes.newScan().planFiles()) {
-      for (FileScanTask task : tasks) {
-        clusters.add(task.file().partition().get(0, String.class));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return clusters;
+    return extents.of(changes).clusters();
   }
 
   /** How far the history of {@code cluster} (null: the only one) reaches. */
@@ -161,36 +145,11 @@ public final class HistoryReader implements AutoCloseable {
 
   /** {@link #coverage} of a known cluster, on the tables as last refreshed. */
   private Coverage coverageOf(String name) {
-    Instant earliest = null;
-    try (CloseableIterable<FileScanTask> tasks =
-        changes
-            .newScan()
-            .filter(Expressions.equal(ChangesTable.CLUSTER, name))
-            .includeColumnStats()
-            .planFiles()) {
-      for (FileScanTask task : tasks) {
-        Instant lower = lowerObservedAt(task.file());
-        if (lower != null && (earliest == null || lower.isBefore(earliest))) {
-          earliest = lower;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Instant earliest = extents.of(changes).earliestOf(name);
     Map<Integer, Instant> watermarks = CommitLog.watermarks(changes).getOrDefault(name, Map.of());
     String partitions = changes.properties().get(CommitLog.SOURCE_PARTITIONS);
     return new Coverage(
         name, earliest, watermarks, partitions == null ? 0 : Integer.parseInt(partitions));
-  }
-
-  private static Instant lowerObservedAt(DataFile file) {
-    Map<Integer, ByteBuffer> lower = file.lowerBounds();
-    if (lower == null || !lower.containsKey(OBSERVED_AT_FIELD)) {
-      return null;
-    }
-    long micros =
-        Conversions.fromByteBuffer(Types.TimestampType.withZone(), lower.get(OBSERVED_AT_FIELD));
-    return Micros.toInstant(micros);
   }
 
   private String resolveCluster(String cluster) {
