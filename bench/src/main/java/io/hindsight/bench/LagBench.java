@@ -81,7 +81,8 @@ final class LagBench {
                 "bench-lag-" + runId,
                 dir,
                 commitIntervalMs,
-                StreamsAppRun.DEFAULTS.threads()),
+                StreamsAppRun.DEFAULTS.threads(),
+                StreamsAppRun.DEFAULTS.cacheMaxBytes()),
             dir,
             Duration.ofMinutes(5))) {
       startup = app.startupSeconds();

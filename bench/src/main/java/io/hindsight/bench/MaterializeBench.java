@@ -26,6 +26,7 @@ final class MaterializeBench {
       int changes,
       long commitIntervalMs,
       int threads,
+      long cacheMaxBytes,
       double lagRate,
       int lagSeconds,
       int lagWarmupSeconds,
@@ -37,8 +38,8 @@ final class MaterializeBench {
       List<String> historyLayouts,
       String historyAppends) {
     static final String USAGE =
-        " [--changes=N] [--commit-interval-ms=MS] [--materializer-threads=T] [--lag-rate=R]"
-            + " [--lag-seconds=S]"
+        " [--changes=N] [--commit-interval-ms=MS] [--materializer-threads=T]"
+            + " [--cache-mib=M] [--lag-rate=R] [--lag-seconds=S]"
             + " [--history-changes=N] [--history-rate=R] [--state-queries=Q] [--replays=R]"
             + " [--history-layouts=L1,L2,...] [--history-appends=day|commit]";
 
@@ -47,6 +48,7 @@ final class MaterializeBench {
           20_000,
           StreamsAppRun.DEFAULTS.commitInterval().toMillis(),
           StreamsAppRun.DEFAULTS.threads(),
+          StreamsAppRun.DEFAULTS.cacheMaxBytes(),
           200,
           45,
           10,
@@ -68,6 +70,7 @@ final class MaterializeBench {
             "changes",
             "commit-interval-ms",
             "materializer-threads",
+            "cache-mib",
             "lag-rate",
             "lag-seconds",
             "history-changes",
@@ -84,6 +87,7 @@ final class MaterializeBench {
           (int) number(given, "changes", d.changes()),
           (long) number(given, "commit-interval-ms", d.commitIntervalMs()),
           (int) number(given, "materializer-threads", d.threads()),
+          (long) (number(given, "cache-mib", d.cacheMaxBytes() / 1048576.0) * 1048576),
           number(given, "lag-rate", d.lagRate()),
           (int) number(given, "lag-seconds", d.lagSeconds()),
           d.lagWarmupSeconds(),
@@ -169,6 +173,7 @@ final class MaterializeBench {
                   rounds,
                   settings.commitIntervalMs(),
                   settings.threads(),
+                  settings.cacheMaxBytes(),
                   templates);
     }
     if (runs.test("lag")) {

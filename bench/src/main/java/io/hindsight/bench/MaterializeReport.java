@@ -30,7 +30,7 @@ final class MaterializeReport {
     out.printf(
         "4. Throughput: streams-app rows/s into Iceberg vs a raw Iceberg writer, same rows (N=%d"
             + " changes of %d objects, %s mix: object JSON mean %s KiB, p50 %s, p99 %s, max %s KiB;"
-            + " %s MiB of records in %d partitions; commit interval %d ms; %d stream thread%s)%n",
+            + " %s MiB of records in %d partitions; commit interval %d ms; %d stream thread%s, %d MiB record cache)%n",
         t.changes(),
         t.objects(),
         t.mix(),
@@ -42,7 +42,8 @@ final class MaterializeReport {
         t.partitions(),
         t.commitIntervalMs(),
         t.threads(),
-        t.threads() == 1 ? "" : "s");
+        t.threads() == 1 ? "" : "s",
+        t.cacheMaxBytes() / 1048576);
     out.printf(
         "   %-7s %10s %11s %11s %11s %8s %10s %7s %7s %11s %7s %7s %9s   %s%n",
         "round",

@@ -53,7 +53,7 @@ final class StreamsAppRun implements AutoCloseable {
 
   /**
    * The streams-app's configuration for one run in {@code dir}: the defaults but for where it reads
-   * and writes, the commit interval and the number of stream threads.
+   * and writes, the commit interval, the number of stream threads and their record cache.
    */
   static MaterializerConfig config(
       BenchServers servers,
@@ -61,7 +61,8 @@ final class StreamsAppRun implements AutoCloseable {
       String applicationId,
       Path dir,
       long commitIntervalMs,
-      int threads) {
+      int threads,
+      long cacheMaxBytes) {
     Map<String, String> values = new HashMap<>(BenchCatalog.properties(catalogDir(dir)));
     values.put(MaterializerConfig.APPLICATION_ID, applicationId);
     values.put(MaterializerConfig.BOOTSTRAP_SERVERS, servers.bootstrapServers());
@@ -70,6 +71,7 @@ final class StreamsAppRun implements AutoCloseable {
     values.put(MaterializerConfig.STATE_DIR, dir.resolve("streams").toString());
     values.put(MaterializerConfig.COMMIT_INTERVAL_MS, String.valueOf(commitIntervalMs));
     values.put(MaterializerConfig.THREADS, String.valueOf(threads));
+    values.put(MaterializerConfig.CACHE_MAX_BYTES, String.valueOf(cacheMaxBytes));
     return new MaterializerConfig(values);
   }
 

@@ -86,6 +86,7 @@ final class ThroughputBench {
       List<Run> appRuns,
       List<Run> rawRuns,
       int threads,
+      long cacheMaxBytes,
       int warmupRounds,
       List<Double> roundRatios,
       double ratio,
@@ -107,7 +108,12 @@ final class ThroughputBench {
   }
 
   Result run(
-      int changes, int rounds, long commitIntervalMs, int threads, ManifestTemplates templates)
+      int changes,
+      int rounds,
+      long commitIntervalMs,
+      int threads,
+      long cacheMaxBytes,
+      ManifestTemplates templates)
       throws Exception {
     LoadAverage start = LoadAverage.now();
     int objects = Math.max(100, changes / 10);
@@ -155,7 +161,16 @@ final class ThroughputBench {
     List<Double> ratios = new ArrayList<>();
     List<Double> cpuRatios = new ArrayList<>();
     for (int round = 0; round <= rounds; round++) {
-      Run app = appRun(topic, round, commitIntervalMs, threads, targets, changes, topicRecords);
+      Run app =
+          appRun(
+              topic,
+              round,
+              commitIntervalMs,
+              threads,
+              cacheMaxBytes,
+              targets,
+              changes,
+              topicRecords);
       Run raw = rawRun(envelopes, positions, round);
       appRuns.add(app);
       rawRuns.add(raw);
@@ -186,6 +201,7 @@ final class ThroughputBench {
         appRuns,
         rawRuns,
         threads,
+        cacheMaxBytes,
         1,
         ratios,
         Stats.median(ratios.subList(1, ratios.size())),
@@ -202,6 +218,7 @@ final class ThroughputBench {
       int round,
       long commitIntervalMs,
       int threads,
+      long cacheMaxBytes,
       Map<Integer, Long> targets,
       int changes,
       long records)
@@ -215,7 +232,8 @@ final class ThroughputBench {
             "bench-throughput-" + runId + "-" + round,
             dir,
             commitIntervalMs,
-            threads);
+            threads,
+            cacheMaxBytes);
     long done;
     long processed = 0;
     StreamsThreadMetrics metrics;

@@ -26,6 +26,7 @@ public final class MaterializerConfig extends AbstractConfig {
   public static final String INPUT_TOPIC = "materializer.input-topic";
   public static final String STATE_DIR = "materializer.state-dir";
   public static final String THREADS = "materializer.threads";
+  public static final String CACHE_MAX_BYTES = "materializer.cache-max-bytes";
   public static final String COMMIT_INTERVAL_MS = "materializer.commit-interval-ms";
   public static final String CHECKPOINT_INTERVAL_MS = "materializer.checkpoint-interval-ms";
   public static final String CHECKPOINT_CHECK_MS = "materializer.checkpoint-check-interval-ms";
@@ -97,6 +98,17 @@ public final class MaterializerConfig extends AbstractConfig {
                 Range.between(1, 64),
                 Importance.MEDIUM,
                 "Stream threads of this instance; each commits its own partitions.")
+            .define(
+                CACHE_MAX_BYTES,
+                Type.LONG,
+                256L * 1024 * 1024,
+                Range.atLeast(0),
+                Importance.MEDIUM,
+                "Heap for the latest state of the objects that change within a commit interval,"
+                    + " shared by the stream threads: an object changed many times is written to"
+                    + " RocksDB and its changelog once per commit. Too small for the objects in"
+                    + " flux and every change is written through, which costs CPU (bench/README.md,"
+                    + " figure 4).")
             .define(
                 COMMIT_INTERVAL_MS,
                 Type.LONG,
@@ -243,6 +255,10 @@ public final class MaterializerConfig extends AbstractConfig {
 
   public int threads() {
     return getInt(THREADS);
+  }
+
+  public long cacheMaxBytes() {
+    return getLong(CACHE_MAX_BYTES);
   }
 
   public Duration commitInterval() {
