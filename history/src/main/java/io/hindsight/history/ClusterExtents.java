@@ -17,6 +17,9 @@ import java.util.TreeSet;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
@@ -80,9 +83,7 @@ final class ClusterExtents {
       clusters.addAll(extents.clusters());
       earliest.putAll(extents.earliest());
       for (Snapshot append : appends) {
-        for (DataFile file : append.addedDataFiles(changes.io())) {
-          fold(clusters, earliest, file);
-        }
+        foldManifestsOf(append, changes, clusters, earliest);
       }
     }
     snapshotId = current.snapshotId();
@@ -116,6 +117,29 @@ final class ClusterExtents {
       }
     }
     return appends;
+  }
+
+  /**
+   * Folds in the files of the manifests {@code append} wrote. Such a manifest may also list files
+   * of earlier snapshots (a merging append rewrites manifests); folding a file twice changes
+   * nothing. Read with the table's specs (reading them from each manifest is deprecated, and
+   * warns).
+   */
+  private static void foldManifestsOf(
+      Snapshot append, Table changes, Set<String> clusters, Map<String, Instant> earliest) {
+    for (ManifestFile manifest : append.dataManifests(changes.io())) {
+      if (manifest.snapshotId() == null || manifest.snapshotId() != append.snapshotId()) {
+        continue;
+      }
+      try (ManifestReader<DataFile> files =
+          ManifestFiles.read(manifest, changes.io(), changes.specs())) {
+        for (DataFile file : files) {
+          fold(clusters, earliest, file);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   private static void fold(Set<String> clusters, Map<String, Instant> earliest, DataFile file) {
