@@ -80,9 +80,7 @@ final class LagBench {
                 topic,
                 "bench-lag-" + runId,
                 dir,
-                commitIntervalMs,
-                StreamsAppRun.DEFAULTS.threads(),
-                StreamsAppRun.DEFAULTS.cacheMaxBytes()),
+                StreamsAppRun.Tuning.defaults(commitIntervalMs)),
             dir,
             Duration.ofMinutes(5))) {
       startup = app.startupSeconds();

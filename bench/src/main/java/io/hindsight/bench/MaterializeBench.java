@@ -1,5 +1,6 @@
 package io.hindsight.bench;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +103,12 @@ final class MaterializeBench {
               .toLowerCase(java.util.Locale.ROOT));
     }
 
+    /** The streams-app's settings of the throughput runs. */
+    @JsonIgnore
+    StreamsAppRun.Tuning tuning() {
+      return new StreamsAppRun.Tuning(commitIntervalMs, threads, cacheMaxBytes);
+    }
+
     private static List<String> layouts(String given, List<String> otherwise) {
       if (given == null) {
         return otherwise;
@@ -168,13 +175,7 @@ final class MaterializeBench {
     if (runs.test("throughput")) {
       throughput =
           new ThroughputBench(servers, runId, work)
-              .run(
-                  settings.changes(),
-                  rounds,
-                  settings.commitIntervalMs(),
-                  settings.threads(),
-                  settings.cacheMaxBytes(),
-                  templates);
+              .run(settings.changes(), rounds, settings.tuning(), templates);
     }
     if (runs.test("lag")) {
       lag =

@@ -51,27 +51,29 @@ final class StreamsAppRun implements AutoCloseable {
     this.runningNanos = runningNanos;
   }
 
+  /** What a run sets of the streams-app besides where it reads and writes. */
+  record Tuning(long commitIntervalMs, int threads, long cacheMaxBytes) {
+    /** The streams-app's defaults but for the commit interval. */
+    static Tuning defaults(long commitIntervalMs) {
+      return new Tuning(commitIntervalMs, DEFAULTS.threads(), DEFAULTS.cacheMaxBytes());
+    }
+  }
+
   /**
    * The streams-app's configuration for one run in {@code dir}: the defaults but for where it reads
-   * and writes, the commit interval, the number of stream threads and their record cache.
+   * and writes, and the {@code tuning}.
    */
   static MaterializerConfig config(
-      BenchServers servers,
-      String topic,
-      String applicationId,
-      Path dir,
-      long commitIntervalMs,
-      int threads,
-      long cacheMaxBytes) {
+      BenchServers servers, String topic, String applicationId, Path dir, Tuning tuning) {
     Map<String, String> values = new HashMap<>(BenchCatalog.properties(catalogDir(dir)));
     values.put(MaterializerConfig.APPLICATION_ID, applicationId);
     values.put(MaterializerConfig.BOOTSTRAP_SERVERS, servers.bootstrapServers());
     values.put(MaterializerConfig.REGISTRY_URL, servers.registryUrl());
     values.put(MaterializerConfig.INPUT_TOPIC, topic);
     values.put(MaterializerConfig.STATE_DIR, dir.resolve("streams").toString());
-    values.put(MaterializerConfig.COMMIT_INTERVAL_MS, String.valueOf(commitIntervalMs));
-    values.put(MaterializerConfig.THREADS, String.valueOf(threads));
-    values.put(MaterializerConfig.CACHE_MAX_BYTES, String.valueOf(cacheMaxBytes));
+    values.put(MaterializerConfig.COMMIT_INTERVAL_MS, String.valueOf(tuning.commitIntervalMs()));
+    values.put(MaterializerConfig.THREADS, String.valueOf(tuning.threads()));
+    values.put(MaterializerConfig.CACHE_MAX_BYTES, String.valueOf(tuning.cacheMaxBytes()));
     return new MaterializerConfig(values);
   }
 

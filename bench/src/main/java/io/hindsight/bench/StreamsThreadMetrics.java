@@ -1,7 +1,9 @@
 package io.hindsight.bench;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.management.AttributeNotFoundException;
 import javax.management.JMException;
@@ -25,12 +27,7 @@ record StreamsThreadMetrics(
     double latencyMax = 0;
     int threads = 0;
     try {
-      for (ObjectName name :
-          server.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)) {
-        String thread = name.getKeyProperty("thread-id");
-        if (thread == null || !thread.startsWith(applicationId + "-")) {
-          continue;
-        }
+      for (ObjectName name : threadBeans(server, applicationId)) {
         Map<String, Double> values = new HashMap<>();
         for (MBeanAttributeInfo attribute : server.getMBeanInfo(name).getAttributes()) {
           values.put(attribute.getName(), number(server.getAttribute(name, attribute.getName())));
@@ -55,21 +52,31 @@ record StreamsThreadMetrics(
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     double process = 0;
     try {
-      for (ObjectName name :
-          server.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)) {
-        String thread = name.getKeyProperty("thread-id");
-        if (thread != null && thread.startsWith(applicationId + "-")) {
-          try {
-            process += number(server.getAttribute(name, "process-total"));
-          } catch (AttributeNotFoundException notYet) {
-            // the thread registers its sensors after its MBean
-          }
+      for (ObjectName name : threadBeans(server, applicationId)) {
+        try {
+          process += number(server.getAttribute(name, "process-total"));
+        } catch (AttributeNotFoundException notYet) {
+          // the thread registers its sensors after its MBean
         }
       }
     } catch (JMException e) {
       throw new IllegalStateException("cannot read the Kafka Streams metrics: " + e, e);
     }
     return process;
+  }
+
+  /** The stream-thread MBeans of {@code applicationId}'s threads. */
+  private static List<ObjectName> threadBeans(MBeanServer server, String applicationId)
+      throws JMException {
+    List<ObjectName> names = new ArrayList<>();
+    for (ObjectName name :
+        server.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)) {
+      String thread = name.getKeyProperty("thread-id");
+      if (thread != null && thread.startsWith(applicationId + "-")) {
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   private static double number(Object value) {

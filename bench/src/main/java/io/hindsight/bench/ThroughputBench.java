@@ -107,13 +107,7 @@ final class ThroughputBench {
     this.work = work;
   }
 
-  Result run(
-      int changes,
-      int rounds,
-      long commitIntervalMs,
-      int threads,
-      long cacheMaxBytes,
-      ManifestTemplates templates)
+  Result run(int changes, int rounds, StreamsAppRun.Tuning tuning, ManifestTemplates templates)
       throws Exception {
     LoadAverage start = LoadAverage.now();
     int objects = Math.max(100, changes / 10);
@@ -161,16 +155,7 @@ final class ThroughputBench {
     List<Double> ratios = new ArrayList<>();
     List<Double> cpuRatios = new ArrayList<>();
     for (int round = 0; round <= rounds; round++) {
-      Run app =
-          appRun(
-              topic,
-              round,
-              commitIntervalMs,
-              threads,
-              cacheMaxBytes,
-              targets,
-              changes,
-              topicRecords);
+      Run app = appRun(topic, round, tuning, targets, changes, topicRecords);
       Run raw = rawRun(envelopes, positions, round);
       appRuns.add(app);
       rawRuns.add(raw);
@@ -196,12 +181,12 @@ final class ThroughputBench {
         Sizes.of(envelopes),
         topicBytes,
         PARTITIONS,
-        commitIntervalMs,
+        tuning.commitIntervalMs(),
         prefillSeconds,
         appRuns,
         rawRuns,
-        threads,
-        cacheMaxBytes,
+        tuning.threads(),
+        tuning.cacheMaxBytes(),
         1,
         ratios,
         Stats.median(ratios.subList(1, ratios.size())),
@@ -216,9 +201,7 @@ final class ThroughputBench {
   private Run appRun(
       String topic,
       int round,
-      long commitIntervalMs,
-      int threads,
-      long cacheMaxBytes,
+      StreamsAppRun.Tuning tuning,
       Map<Integer, Long> targets,
       int changes,
       long records)
@@ -227,13 +210,7 @@ final class ThroughputBench {
     Path dir = work.resolve("throughput-app-" + round);
     MaterializerConfig config =
         StreamsAppRun.config(
-            servers,
-            topic,
-            "bench-throughput-" + runId + "-" + round,
-            dir,
-            commitIntervalMs,
-            threads,
-            cacheMaxBytes);
+            servers, topic, "bench-throughput-" + runId + "-" + round, dir, tuning);
     long done;
     long processed = 0;
     StreamsThreadMetrics metrics;

@@ -2,13 +2,8 @@ package io.hindsight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hindsight.testing.process.ChildProcess;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -25,21 +20,11 @@ class DemoIT {
 
   @Test
   void theDemoRestoresTheNamespaceAsItWasBeforeTheChanges() throws Exception {
-    Path output = dir.resolve("demo.out");
-    Path errors = dir.resolve("demo.err");
-    Process demo =
-        new ProcessBuilder(command())
-            .redirectOutput(output.toFile())
-            .redirectError(errors.toFile())
-            .start();
-    boolean ended = demo.waitFor(12, TimeUnit.MINUTES);
-    if (!ended) {
-      demo.descendants().forEach(ProcessHandle::destroyForcibly);
-      demo.destroyForcibly();
-    }
-    String printed = read(output);
-    System.out.println("hindsight demo printed:\n" + printed + "\nand on stderr:\n" + read(errors));
-    assertThat(ended).as("the demo ended within 12 minutes; it printed:%n%s", printed).isTrue();
+    DemoRun demo = DemoRun.of(dir, Duration.ofMinutes(12));
+    String printed = demo.printed();
+    assertThat(demo.ended())
+        .as("the demo ended within 12 minutes; it printed:%n%s", printed)
+        .isTrue();
     assertThat(demo.exitValue()).as("exit code; it printed:%n%s", printed).isZero();
 
     Matcher restore =
@@ -61,32 +46,9 @@ class DemoIT {
     assertThat(printed)
         .containsPattern(
             "restoring boutique as it was at \\S+ into boutique-restored \\.\\.\\. done in \\d+\\.\\d s");
-    // the demo's servers are gone with it. (Not demo.descendants(): once the demo has exited, its
-    // orphans belong to init, so that list is empty whatever is left running.)
-    String data = dir.resolve("demo").toString();
-    assertThat(
-            ProcessHandle.allProcesses()
-                .filter(p -> ChildProcess.commandLine(p).contains(data))
-                .map(p -> p.pid() + " " + ChildProcess.commandLine(p)))
+    // the demo's servers are gone with it
+    assertThat(DemoRun.leftovers(dir))
         .as("processes still running on the demo's data directory")
         .isEmpty();
-  }
-
-  private List<String> command() {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx768m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-Dhindsight.project.root=" + System.getProperty("hindsight.project.root"));
-    command.add("-Dlogback.configurationFile=hindsight-logback.xml"); // as ./hindsight runs it
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(HindsightMain.class.getName());
-    command.addAll(List.of("demo", "--data-dir", dir.resolve("demo").toString()));
-    return command;
-  }
-
-  private static String read(Path file) throws IOException {
-    return Files.exists(file) ? Files.readString(file) : "(nothing)";
   }
 }

@@ -19,8 +19,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types;
 
 /**
  * Finds, per namespace, the latest checkpoint at or before an instant, mostly from file statistics:
@@ -84,10 +82,7 @@ final class CheckpointLocator {
   }
 
   private static Long bound(Map<Integer, ByteBuffer> bounds) {
-    if (bounds == null || !bounds.containsKey(TIME_FIELD)) {
-      return null;
-    }
-    return Conversions.fromByteBuffer(Types.TimestampType.withZone(), bounds.get(TIME_FIELD));
+    return Micros.bound(bounds, TIME_FIELD);
   }
 
   private static Optional<Long> readTimes(

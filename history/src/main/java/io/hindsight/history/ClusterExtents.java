@@ -4,7 +4,6 @@ import io.hindsight.history.tables.ChangesTable;
 import io.hindsight.history.tables.Micros;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +22,6 @@ import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types;
 
 /**
  * The clusters of the {@code changes} table and the first observed instant of each, from file
@@ -36,7 +33,7 @@ import org.apache.iceberg.types.Types;
  */
 final class ClusterExtents {
   /** Appends folded in at most; a reader that fell further behind plans every file again. */
-  static final int MAX_APPENDS = 1000;
+  private static final int MAX_APPENDS = 1000;
 
   private static final int OBSERVED_AT_FIELD =
       ChangesTable.SCHEMA.findField(ChangesTable.OBSERVED_AT).fieldId();
@@ -145,19 +142,9 @@ final class ClusterExtents {
   private static void fold(Set<String> clusters, Map<String, Instant> earliest, DataFile file) {
     String cluster = file.partition().get(0, String.class);
     clusters.add(cluster);
-    Instant lower = lowerObservedAt(file);
+    Long lower = Micros.bound(file.lowerBounds(), OBSERVED_AT_FIELD);
     if (lower != null) {
-      earliest.merge(cluster, lower, (a, b) -> a.isBefore(b) ? a : b);
+      earliest.merge(cluster, Micros.toInstant(lower), (a, b) -> a.isBefore(b) ? a : b);
     }
-  }
-
-  private static Instant lowerObservedAt(DataFile file) {
-    Map<Integer, ByteBuffer> lower = file.lowerBounds();
-    if (lower == null || !lower.containsKey(OBSERVED_AT_FIELD)) {
-      return null;
-    }
-    long micros =
-        Conversions.fromByteBuffer(Types.TimestampType.withZone(), lower.get(OBSERVED_AT_FIELD));
-    return Micros.toInstant(micros);
   }
 }

@@ -129,11 +129,6 @@ public final class HistoryReader implements AutoCloseable {
   /** Every cluster with recorded changes. */
   public Set<String> clusters() {
     refresh();
-    return recordedClusters();
-  }
-
-  /** {@link #clusters()} on the tables as last refreshed. */
-  private Set<String> recordedClusters() {
     return extents.of(changes).clusters();
   }
 
@@ -153,7 +148,7 @@ public final class HistoryReader implements AutoCloseable {
   }
 
   private String resolveCluster(String cluster) {
-    Set<String> known = recordedClusters();
+    Set<String> known = extents.of(changes).clusters();
     if (cluster != null) {
       if (!known.contains(cluster)) {
         throw new HistoryException(

@@ -58,7 +58,7 @@ final class RecordedDiscovery {
    * The resource holding the document of {@code path}: {@code /apis/apps/v1} → {@code
    * .../apis/apps/v1.json}.
    */
-  static String resource(String path) {
+  private static String resource(String path) {
     return ROOT + path + ".json";
   }
 

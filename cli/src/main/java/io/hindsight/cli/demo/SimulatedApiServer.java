@@ -68,11 +68,6 @@ public final class SimulatedApiServer implements AutoCloseable {
     }
   }
 
-  /** {@code http://127.0.0.1:PORT}. */
-  public String url() {
-    return "http://127.0.0.1:" + server.getPort();
-  }
-
   /** A kubeconfig naming it (context {@code simulated}); what the watcher is given. */
   public Path kubeconfigPath() {
     return kubeconfig;

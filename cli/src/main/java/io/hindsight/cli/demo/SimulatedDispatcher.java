@@ -76,30 +76,40 @@ final class SimulatedDispatcher extends KubernetesCrudDispatcher {
           "BadRequest",
           "the simulated API server dry-runs server-side apply only, not " + request.getMethod());
     }
-    if ((request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)
-        && subresource == null) {
-      return super.dispatch(defaulted(request, path));
-    }
     return super.dispatch(request);
   }
 
-  /** The request with {@link ServerDefaults} filled into its body (unchanged if none apply). */
-  private static RecordedRequest defaulted(RecordedRequest request, String path) {
-    String body = request.getUtf8Body();
+  /** Every create, the apply's included, with {@link ServerDefaults} filled in. */
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    return super.handleCreate(defaulted(request));
+  }
+
+  /** Every update of an object (not of its status), the apply's included, likewise. */
+  @Override
+  public MockResponse handleUpdate(RecordedRequest request) {
+    return super.handleUpdate(defaulted(request));
+  }
+
+  /**
+   * The request with {@link ServerDefaults} filled into its body; the request itself when none
+   * apply (its body is read without consuming it: the mock reads it next).
+   */
+  private static RecordedRequest defaulted(RecordedRequest request) {
+    String path = request.getPath();
+    int q = path.indexOf('?');
+    if (request.getBody() == null || subresource(q < 0 ? path : path.substring(0, q)) != null) {
+      return request;
+    }
     try {
-      JsonNode object = JSON.readTree(body);
+      JsonNode object = JSON.readTree(request.getBody().getBytes());
       if (ServerDefaults.apply(object)) {
-        return request(request.method(), request.getPath(), object);
+        return request(request.method(), path, object);
       }
     } catch (IOException e) {
       // not JSON: the mock answers it as it does
     }
-    return new RecordedRequest(
-        request.getHttpVersion(),
-        request.method(),
-        request.getPath(),
-        request.getHeaders(),
-        new Buffer(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
+    return request;
   }
 
   /** Server-side apply of {@code body} to the object at {@code path}. */
@@ -161,10 +171,9 @@ final class SimulatedDispatcher extends KubernetesCrudDispatcher {
           ServerDefaults.apply(created);
           return json(201, created);
         }
-        ObjectNode toCreate = AppliedObject.forCreate(applied);
-        ServerDefaults.apply(toCreate);
         MockResponse created =
-            super.handleCreate(request(HttpMethod.POST, collection(path), toCreate));
+            handleCreate(
+                request(HttpMethod.POST, collection(path), AppliedObject.forCreate(applied)));
         if (created.code() != 409) { // 409: created meanwhile; merge into that one
           return created;
         }
@@ -177,11 +186,11 @@ final class SimulatedDispatcher extends KubernetesCrudDispatcher {
         return status(500, "InternalError", "cannot read the stored object: " + e.getMessage());
       }
       ObjectNode merged = AppliedObject.merged(live, applied);
-      ServerDefaults.apply(merged);
       if (dryRun) {
+        ServerDefaults.apply(merged);
         return json(200, merged);
       }
-      MockResponse updated = super.handleUpdate(request(HttpMethod.PUT, path, merged));
+      MockResponse updated = handleUpdate(request(HttpMethod.PUT, path, merged));
       if (updated.code() != 409) { // 409: written meanwhile; merge into the new version
         return updated;
       }
