@@ -26,6 +26,10 @@ public final class MaterializerConfig extends AbstractConfig {
   public static final String INPUT_TOPIC = "materializer.input-topic";
   public static final String STATE_DIR = "materializer.state-dir";
   public static final String THREADS = "materializer.threads";
+
+  /** The most stream threads {@code materializer.threads=0} starts, however many cores. */
+  static final int MAX_AUTO_THREADS = 8;
+
   public static final String CACHE_MAX_BYTES = "materializer.cache-max-bytes";
   public static final String COMMIT_INTERVAL_MS = "materializer.commit-interval-ms";
   public static final String CHECKPOINT_INTERVAL_MS = "materializer.checkpoint-interval-ms";
@@ -94,10 +98,13 @@ public final class MaterializerConfig extends AbstractConfig {
             .define(
                 THREADS,
                 Type.INT,
-                1,
-                Range.between(1, 64),
+                0,
+                Range.between(0, 64),
                 Importance.MEDIUM,
-                "Stream threads of this instance; each commits its own partitions.")
+                "Stream threads of this instance; each commits its own partitions. 0: one per"
+                    + " available processor, at most "
+                    + MAX_AUTO_THREADS
+                    + " (a single thread leaves a second core idle: bench/README.md, figure 4).")
             .define(
                 CACHE_MAX_BYTES,
                 Type.LONG,
@@ -253,8 +260,14 @@ public final class MaterializerConfig extends AbstractConfig {
     return getString(INSTANCE_ID);
   }
 
+  /** The stream threads to run: {@code materializer.threads}, or one per processor when 0. */
   public int threads() {
-    return getInt(THREADS);
+    int configured = getInt(THREADS);
+    return configured > 0 ? configured : autoThreads(Runtime.getRuntime().availableProcessors());
+  }
+
+  static int autoThreads(int processors) {
+    return Math.max(1, Math.min(processors, MAX_AUTO_THREADS));
   }
 
   public long cacheMaxBytes() {

@@ -32,6 +32,21 @@ class MaterializerConfigTest {
   }
 
   @Test
+  void streamThreadsFollowTheProcessorsUnlessConfigured() {
+    assertThat(MaterializerConfig.autoThreads(1)).isEqualTo(1);
+    assertThat(MaterializerConfig.autoThreads(2)).isEqualTo(2);
+    assertThat(MaterializerConfig.autoThreads(96)).isEqualTo(MaterializerConfig.MAX_AUTO_THREADS);
+    MaterializerConfig byDefault = new MaterializerConfig(minimal());
+    assertThat(
+            new StreamsConfig(Materializer.streamsProperties(byDefault))
+                .getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG))
+        .isEqualTo(MaterializerConfig.autoThreads(Runtime.getRuntime().availableProcessors()));
+    Map<String, String> one = minimal();
+    one.put(MaterializerConfig.THREADS, "1");
+    assertThat(new MaterializerConfig(one).threads()).isEqualTo(1);
+  }
+
+  @Test
   void aMissingCatalogIsRefusedWithTheKeyAndAnExample() {
     assertThatThrownBy(() -> new MaterializerConfig(Map.of()))
         .isInstanceOf(ConfigException.class)
