@@ -344,26 +344,20 @@ public final class HistoryReader implements AutoCloseable {
                     Micros.of(latest.get(namespace.get()).minus(CLOCK_SLACK))));
       }
     }
-    Map<ObjectId, Change> newest = new HashMap<>();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(changes).where(filter).build()) {
-      for (Record row : rows) {
-        Change change = TableRows.change(row);
-        StoredObject object = change.object();
-        Position position = positions.get(object.id().namespace());
-        if (position != null
-            && (object.kafkaPartition() != position.partition()
-                || object.kafkaOffset() <= position.throughOffset())) {
-          continue; // already in the namespace's checkpoint
-        }
-        state.changesReplayed++;
-        newest.merge(
-            object.id(),
-            change,
-            (a, b) -> a.object().kafkaOffset() >= b.object().kafkaOffset() ? a : b);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    NewestChanges.Result replayed =
+        NewestChanges.read(
+            changes,
+            filter,
+            change -> {
+              StoredObject object = change.object();
+              Position position = positions.get(object.id().namespace());
+              // in the namespace's checkpoint already?
+              return position == null
+                  || (object.kafkaPartition() == position.partition()
+                      && object.kafkaOffset() > position.throughOffset());
+            });
+    state.changesReplayed = replayed.counted();
+    Map<ObjectId, Change> newest = replayed.newest();
     for (Change change : newest.values()) {
       if (change.deleted()) {
         state.objects.remove(change.object().id());
