@@ -326,35 +326,30 @@ public final class HistoryReader implements AutoCloseable {
     }
     state.checkpointsUsed = latest.size();
     // changes after each namespace's checkpoint; a namespace without one replays from the start
-    Expression filter =
-        Expressions.and(
-            Expressions.equal(ChangesTable.CLUSTER, cluster),
-            Expressions.lessThanOrEqual(ChangesTable.OBSERVED_AT, Micros.of(at)));
+    NewestChanges.Scope scope = new NewestChanges.Scope(cluster, null, null, Micros.of(at));
+    Expression pruning = Expressions.alwaysTrue();
     if (namespace.isPresent()) {
-      filter = Expressions.and(filter, Expressions.equal(ChangesTable.NAMESPACE, namespace.get()));
       Position position = positions.get(namespace.get());
+      Long from =
+          position == null ? null : Micros.of(latest.get(namespace.get()).minus(CLOCK_SLACK));
+      scope = new NewestChanges.Scope(cluster, namespace.get(), from, Micros.of(at));
       if (position != null) {
-        filter =
+        pruning =
             Expressions.and(
-                filter,
                 Expressions.equal(ChangesTable.KAFKA_PARTITION, position.partition()),
-                Expressions.greaterThan(ChangesTable.KAFKA_OFFSET, position.throughOffset()),
-                Expressions.greaterThanOrEqual(
-                    ChangesTable.OBSERVED_AT,
-                    Micros.of(latest.get(namespace.get()).minus(CLOCK_SLACK))));
+                Expressions.greaterThan(ChangesTable.KAFKA_OFFSET, position.throughOffset()));
       }
     }
     NewestChanges.Result replayed =
         NewestChanges.read(
             changes,
-            filter,
-            change -> {
-              StoredObject object = change.object();
-              Position position = positions.get(object.id().namespace());
+            scope,
+            pruning,
+            (ns, partition, offset) -> {
+              Position position = positions.get(ns);
               // in the namespace's checkpoint already?
               return position == null
-                  || (object.kafkaPartition() == position.partition()
-                      && object.kafkaOffset() > position.throughOffset());
+                  || (partition == position.partition() && offset > position.throughOffset());
             });
     state.changesReplayed = replayed.counted();
     Map<ObjectId, Change> newest = replayed.newest();

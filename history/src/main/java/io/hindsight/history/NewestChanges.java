@@ -1,6 +1,7 @@
 package io.hindsight.history;
 
 import io.hindsight.history.tables.ChangesTable;
+import io.hindsight.history.tables.Micros;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -9,229 +10,305 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Binder;
 import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
-import org.apache.iceberg.parquet.ParquetValueReader;
-import org.apache.iceberg.parquet.ParquetValueReaders;
 import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.types.Types;
-import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.Type;
 
 /**
- * The newest change per object among the rows of {@code changes} that a filter selects, reading the
- * object JSON of only those changes. Replaying the changes after a checkpoint touches every change
- * of the namespace since then (tens of thousands an hour), but the state keeps one per object, and
- * the JSON is nearly all of a row's bytes: decoding it for every row was three quarters of {@code
- * stateAt} (a JFR profile of figure 6). So it reads in two passes over one snapshot:
+ * The newest change per object among the changes of a {@link Scope}, decoding only what it keeps.
+ * Replaying the changes after a checkpoint touches every change of the namespace since then (tens
+ * of thousands an hour, and the rest of each row group the filter cannot skip), but the state keeps
+ * one per object; Iceberg's generic reader makes a {@code String} of every string of every row it
+ * reads, and that was most of {@code stateAt} (JFR profiles of figure 6). So, over the files of one
+ * snapshot the scope selects (row groups pruned by the same filter):
  *
  * <ol>
- *   <li>every column but {@code object}, through Iceberg's generic reader (row filter applied),
- *       keeping the newest change per object by offset;
- *   <li>{@code kafka_partition}, {@code kafka_offset} and {@code object} of the same files (the
- *       filter prunes row groups as before), the JSON left undecoded (a Parquet {@link Binary} over
- *       the page) except for the newest changes that are not deletes.
+ *   <li>every column but {@code object} and {@code labels}, raw ({@link RawColumns}): the scope and
+ *       {@code counts} are checked on the raw values, the newest change per object kept by offset;
+ *   <li>{@code kafka_partition}, {@code kafka_offset}, {@code object} and {@code labels}, raw
+ *       again, decoded for the newest changes that are not deletes.
  * </ol>
  *
- * Append-only tables have no delete files; a row's (partition, offset) is unique in a snapshot, so
- * the second pass needs no row filter of its own.
+ * Only the kept rows' strings are ever decoded. Append-only tables have no delete files, and a
+ * row's (partition, offset) is unique in a snapshot.
  */
 final class NewestChanges {
   private NewestChanges() {}
 
-  /** The newest change of each object, and how many selected rows were counted. */
+  /**
+   * The changes of {@code cluster} (and of one {@code namespace}, unless null) observed in [{@code
+   * fromMicros} (null: from the start), {@code toMicros}].
+   */
+  record Scope(String cluster, String namespace, Long fromMicros, long toMicros) {
+    Expression expression() {
+      Expression e =
+          Expressions.and(
+              Expressions.equal(ChangesTable.CLUSTER, cluster),
+              Expressions.lessThanOrEqual(ChangesTable.OBSERVED_AT, toMicros));
+      if (namespace != null) {
+        e = Expressions.and(e, Expressions.equal(ChangesTable.NAMESPACE, namespace));
+      }
+      if (fromMicros != null) {
+        e =
+            Expressions.and(
+                e, Expressions.greaterThanOrEqual(ChangesTable.OBSERVED_AT, fromMicros));
+      }
+      return e;
+    }
+  }
+
+  /** Whether a change of the scope counts, by where it was recorded. */
+  interface Counts {
+    boolean test(String namespace, int partition, long offset);
+  }
+
+  /** The newest change of each object (JSON and labels only where not deleted), and the count. */
   record Result(Map<ObjectId, Change> newest, long counted) {}
 
   private record RowKey(int partition, long offset) {}
 
+  private record ObjectKey(Binary namespace, Binary apiGroup, Binary kind, Binary name) {}
+
   /**
-   * The newest change (by offset) of each object among the rows {@code filter} selects that {@code
-   * counts} accepts, with its JSON (null for deletes: a replay drops the object).
+   * The newest change (by offset) of each object among the changes of {@code scope} that {@code
+   * counts} accepts. {@code pruning} narrows which files and row groups are read (it must not
+   * exclude a change that counts).
    */
-  static Result read(Table changes, Expression filter, Predicate<Change> counts) {
+  static Result read(Table changes, Scope scope, Expression pruning, Counts counts) {
     Snapshot snapshot = changes.currentSnapshot();
     if (snapshot == null) {
       return new Result(Map.of(), 0);
     }
-    Map<ObjectId, Change> newest = new HashMap<>();
-    long counted = 0;
-    try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(changes)
-            .useSnapshot(snapshot.snapshotId())
-            .where(filter)
-            .select(columnsBut(changes.schema(), ChangesTable.OBJECT))
-            .build()) {
-      for (Record row : rows) {
-        Change change = TableRows.change(row);
-        if (!counts.test(change)) {
-          continue;
-        }
-        counted++;
-        newest.merge(
-            change.object().id(),
-            change,
-            (a, b) -> a.object().kafkaOffset() >= b.object().kafkaOffset() ? a : b);
-      }
+    Expression filter = Expressions.and(scope.expression(), pruning);
+    List<FileScanTask> files = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        changes.newScan().useSnapshot(snapshot.snapshotId()).filter(filter).planFiles()) {
+      tasks.forEach(files::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Map<RowKey, Change> wanted = new HashMap<>();
-    for (Change change : newest.values()) {
-      if (!change.deleted()) {
-        wanted.put(
+    Columns c = new Columns(changes.schema(), filter);
+    Map<ObjectKey, Record> newest = new HashMap<>();
+    long counted = 0;
+    Binary cluster = Binary.fromString(scope.cluster());
+    Binary namespace = scope.namespace() == null ? null : Binary.fromString(scope.namespace());
+    Map<Binary, String> namespaces = new HashMap<>();
+    for (FileScanTask file : files) {
+      try (CloseableIterable<Record> rows = open(changes, file, c.rows, filter, c.rowIds)) {
+        for (Record row : rows) {
+          long observed = (Long) row.get(c.observedAt);
+          Binary ns = (Binary) row.get(c.namespace);
+          if (!cluster.equals(row.get(c.cluster))
+              || (namespace != null && !namespace.equals(ns))
+              || observed > scope.toMicros()
+              || (scope.fromMicros() != null && observed < scope.fromMicros())) {
+            continue;
+          }
+          String nsText = namespaces.computeIfAbsent(ns.copy(), Binary::toStringUsingUTF8);
+          int partition = (Integer) row.get(c.partition);
+          long offset = (Long) row.get(c.offset);
+          if (!counts.test(nsText, partition, offset)) {
+            continue;
+          }
+          counted++;
+          newest.merge(
+              new ObjectKey(
+                  ns,
+                  (Binary) row.get(c.apiGroup),
+                  (Binary) row.get(c.kind),
+                  (Binary) row.get(c.name)),
+              row,
+              (a, b) -> (Long) a.get(c.offset) >= (Long) b.get(c.offset) ? a : b);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    Map<RowKey, Record> wanted = new HashMap<>();
+    for (Record row : newest.values()) {
+      if (!"DELETED".equals(RawColumns.text(row.get(c.eventType)))) {
+        wanted.put(new RowKey((Integer) row.get(c.partition), (Long) row.get(c.offset)), row);
+      }
+    }
+    Map<RowKey, Change> out = new HashMap<>();
+    for (Record row : newest.values()) {
+      if ("DELETED".equals(RawColumns.text(row.get(c.eventType)))) {
+        Change change = c.change(row, scope.cluster(), null, Map.of());
+        out.put(
             new RowKey(change.object().kafkaPartition(), change.object().kafkaOffset()), change);
       }
     }
-    Map<RowKey, String> json = readJson(changes, snapshot, filter, wanted.keySet());
-    if (json.size() != wanted.size()) {
+    for (FileScanTask file : files) {
+      if (out.size() == newest.size()) {
+        break;
+      }
+      try (CloseableIterable<Record> rows = open(changes, file, c.bodies, filter, c.bodyIds)) {
+        for (Record body : rows) {
+          RowKey key =
+              new RowKey((Integer) body.get(c.bodyPartition), (Long) body.get(c.bodyOffset));
+          Record row = wanted.get(key);
+          if (row != null && !out.containsKey(key)) {
+            out.put(
+                key,
+                c.change(
+                    row,
+                    scope.cluster(),
+                    RawColumns.text(body.get(c.bodyObject)),
+                    labels(body.get(c.bodyLabels))));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (out.size() != newest.size()) {
       throw new HistoryException(
           HistoryException.Reason.UNREADABLE,
           "the changes table lost the JSON of "
-              + (wanted.size() - json.size())
+              + (newest.size() - out.size())
               + " changes between two reads of snapshot "
               + snapshot.snapshotId()
               + ": the table is damaged");
     }
-    wanted.forEach(
-        (key, change) -> newest.put(change.object().id(), withJson(change, json.get(key))));
-    return new Result(newest, counted);
-  }
-
-  private static String[] columnsBut(Schema schema, String left) {
-    return schema.columns().stream()
-        .map(Types.NestedField::name)
-        .filter(name -> !name.equals(left))
-        .toArray(String[]::new);
-  }
-
-  private static Change withJson(Change change, String json) {
-    StoredObject o = change.object();
-    return new Change(
-        new StoredObject(
-            o.id(),
-            o.apiVersion(),
-            o.uid(),
-            o.resourceVersion(),
-            o.generation(),
-            o.observedAt(),
-            json,
-            o.objectHash(),
-            o.labels(),
-            o.sealKeyId(),
-            o.kafkaPartition(),
-            o.kafkaOffset()),
-        change.eventType(),
-        change.origin(),
-        change.deletedFinalStateUnknown(),
-        change.watcherRunId());
-  }
-
-  /** The JSON of the {@code wanted} rows, from the files of {@code snapshot} the filter selects. */
-  private static Map<RowKey, String> readJson(
-      Table changes, Snapshot snapshot, Expression filter, Set<RowKey> wanted) {
-    Map<RowKey, String> out = new HashMap<>();
-    if (wanted.isEmpty()) {
-      return out;
+    Map<ObjectId, Change> byId = new HashMap<>();
+    for (Change change : out.values()) {
+      byId.put(change.object().id(), change);
     }
-    Schema schema = changes.schema();
-    int partitionId = schema.findField(ChangesTable.KAFKA_PARTITION).fieldId();
-    int offsetId = schema.findField(ChangesTable.KAFKA_OFFSET).fieldId();
-    int objectId = schema.findField(ChangesTable.OBJECT).fieldId();
-    // the filter's columns are projected too (not read): the row-group filter binds to them
-    Set<Integer> ids =
-        new HashSet<>(Binder.boundReferences(schema.asStruct(), List.of(filter), true));
-    ids.addAll(List.of(partitionId, offsetId, objectId));
-    Schema projection = TypeUtil.select(schema, ids);
-    int partitionPos = position(projection, partitionId);
-    int offsetPos = position(projection, offsetId);
-    int objectPos = position(projection, objectId);
-    try (CloseableIterable<FileScanTask> tasks =
-        changes.newScan().useSnapshot(snapshot.snapshotId()).filter(filter).planFiles()) {
-      for (FileScanTask task : tasks) {
-        try (CloseableIterable<Record> rows =
-            Parquet.read(
-                    changes
-                        .io()
-                        .newInputFile(task.file().location(), task.file().fileSizeInBytes()))
-                .project(projection)
-                .filter(filter)
-                .createReaderFunc(
-                    fileSchema ->
-                        reader(projection, fileSchema, Set.of(partitionId, offsetId, objectId)))
-                .build()) {
-          for (Record row : rows) {
-            RowKey key = new RowKey((Integer) row.get(partitionPos), (Long) row.get(offsetPos));
-            if (wanted.contains(key)) {
-              out.put(key, ((Binary) row.get(objectPos)).toStringUsingUTF8());
-            }
-          }
-        }
-        if (out.size() == wanted.size()) {
-          break;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    return new Result(byId, counted);
+  }
+
+  private static CloseableIterable<Record> open(
+      Table changes, FileScanTask file, Schema projection, Expression filter, Set<Integer> read) {
+    return Parquet.read(
+            changes.io().newInputFile(file.file().location(), file.file().fileSizeInBytes()))
+        .project(projection)
+        .filter(filter)
+        .createReaderFunc(fileSchema -> RawColumns.reader(projection, fileSchema, read))
+        .build();
+  }
+
+  private static Map<String, String> labels(Object raw) {
+    if (raw == null) {
+      return Map.of();
     }
+    Map<String, String> out = new HashMap<>();
+    ((Map<?, ?>) raw).forEach((k, v) -> out.put(RawColumns.text(k), RawColumns.text(v)));
     return out;
   }
 
-  private static int position(Schema projection, int fieldId) {
-    List<Types.NestedField> fields = projection.columns();
-    for (int i = 0; i < fields.size(); i++) {
-      if (fields.get(i).fieldId() == fieldId) {
-        return i;
-      }
-    }
-    throw new IllegalStateException("field " + fieldId + " is not in " + projection);
-  }
+  /** Where each column sits in the two projections, and a kept row back into a change. */
+  private static final class Columns {
+    final Schema rows;
+    final Set<Integer> rowIds = new HashSet<>();
+    final Schema bodies;
+    final Set<Integer> bodyIds = new HashSet<>();
+    final int cluster;
+    final int namespace;
+    final int apiGroup;
+    final int apiVersion;
+    final int kind;
+    final int name;
+    final int uid;
+    final int resourceVersion;
+    final int generation;
+    final int eventType;
+    final int origin;
+    final int observedAt;
+    final int hash;
+    final int deletedFinalStateUnknown;
+    final int sealKeyId;
+    final int watcherRunId;
+    final int partition;
+    final int offset;
+    final int bodyPartition;
+    final int bodyOffset;
+    final int bodyObject;
+    final int bodyLabels;
 
-  /**
-   * Reads the {@code read} fields of {@code projection} as Parquet leaves them (a string as an
-   * undecoded {@link Binary}), every other field as null without touching its pages.
-   */
-  private static ParquetValueReader<?> reader(
-      Schema projection, MessageType fileSchema, Set<Integer> read) {
-    List<ParquetValueReader<?>> readers = new ArrayList<>();
-    for (Types.NestedField field : projection.columns()) {
-      if (!read.contains(field.fieldId())) {
-        readers.add(ParquetValueReaders.nulls());
-        continue;
-      }
-      Type column = columnOf(fileSchema, field);
-      ColumnDescriptor desc = fileSchema.getColumnDescription(new String[] {column.getName()});
-      ParquetValueReader<?> leaf = new ParquetValueReaders.UnboxedReader<>(desc);
-      readers.add(
-          desc.getMaxDefinitionLevel() > 0
-              ? ParquetValueReaders.option(column, desc.getMaxDefinitionLevel() - 1, leaf)
-              : leaf);
+    Columns(Schema schema, Expression filter) {
+      int objectId = schema.findField(ChangesTable.OBJECT).fieldId();
+      int labelsId = schema.findField(ChangesTable.LABELS).fieldId();
+      int partitionId = schema.findField(ChangesTable.KAFKA_PARTITION).fieldId();
+      int offsetId = schema.findField(ChangesTable.KAFKA_OFFSET).fieldId();
+      this.rows = TypeUtil.selectNot(schema, Set.of(objectId, labelsId));
+      rows.columns().forEach(f -> rowIds.add(f.fieldId()));
+      // the filter's columns are projected too, not read: the row-group filter binds to them
+      Set<Integer> ids =
+          new HashSet<>(Binder.boundReferences(schema.asStruct(), List.of(filter), true));
+      bodyIds.addAll(List.of(partitionId, offsetId, objectId, labelsId));
+      ids.addAll(bodyIds);
+      this.bodies = TypeUtil.select(schema, ids);
+      cluster = at(rows, ChangesTable.CLUSTER);
+      namespace = at(rows, ChangesTable.NAMESPACE);
+      apiGroup = at(rows, ChangesTable.API_GROUP);
+      apiVersion = at(rows, ChangesTable.API_VERSION);
+      kind = at(rows, ChangesTable.KIND);
+      name = at(rows, ChangesTable.NAME);
+      uid = at(rows, ChangesTable.UID);
+      resourceVersion = at(rows, ChangesTable.RESOURCE_VERSION);
+      generation = at(rows, ChangesTable.GENERATION);
+      eventType = at(rows, ChangesTable.EVENT_TYPE);
+      origin = at(rows, ChangesTable.ORIGIN);
+      observedAt = at(rows, ChangesTable.OBSERVED_AT);
+      hash = at(rows, ChangesTable.OBJECT_HASH);
+      deletedFinalStateUnknown = at(rows, ChangesTable.DELETED_FINAL_STATE_UNKNOWN);
+      sealKeyId = at(rows, ChangesTable.SEAL_KEY_ID);
+      watcherRunId = at(rows, ChangesTable.WATCHER_RUN_ID);
+      partition = at(rows, ChangesTable.KAFKA_PARTITION);
+      offset = at(rows, ChangesTable.KAFKA_OFFSET);
+      bodyPartition = at(bodies, ChangesTable.KAFKA_PARTITION);
+      bodyOffset = at(bodies, ChangesTable.KAFKA_OFFSET);
+      bodyObject = at(bodies, ChangesTable.OBJECT);
+      bodyLabels = at(bodies, ChangesTable.LABELS);
     }
-    return ParquetValueReaders.recordReader(readers, projection.asStruct());
-  }
 
-  private static Type columnOf(MessageType fileSchema, Types.NestedField field) {
-    for (Type column : fileSchema.getFields()) {
-      if (column.getId() != null && column.getId().intValue() == field.fieldId()) {
-        return column;
+    private static int at(Schema projection, String column) {
+      List<org.apache.iceberg.types.Types.NestedField> fields = projection.columns();
+      for (int i = 0; i < fields.size(); i++) {
+        if (fields.get(i).name().equals(column)) {
+          return i;
+        }
       }
+      throw new IllegalStateException(column + " is not in " + projection);
     }
-    throw new HistoryException(
-        HistoryException.Reason.UNREADABLE,
-        "a data file of the changes table has no column "
-            + field.name()
-            + " (field id "
-            + field.fieldId()
-            + "): the table is damaged");
+
+    Change change(Record row, String clusterName, String json, Map<String, String> labels) {
+      ObjectId id =
+          new ObjectId(
+              clusterName,
+              RawColumns.text(row.get(apiGroup)),
+              RawColumns.text(row.get(kind)),
+              RawColumns.text(row.get(namespace)),
+              RawColumns.text(row.get(name)));
+      StoredObject object =
+          new StoredObject(
+              id,
+              RawColumns.text(row.get(apiVersion)),
+              RawColumns.text(row.get(uid)),
+              RawColumns.text(row.get(resourceVersion)),
+              (Long) row.get(generation),
+              Micros.toInstant((Long) row.get(observedAt)),
+              json,
+              RawColumns.text(row.get(hash)),
+              labels,
+              RawColumns.text(row.get(sealKeyId)),
+              (Integer) row.get(partition),
+              (Long) row.get(offset));
+      return new Change(
+          object,
+          RawColumns.text(row.get(eventType)),
+          RawColumns.text(row.get(origin)),
+          (Boolean) row.get(deletedFinalStateUnknown),
+          RawColumns.text(row.get(watcherRunId)));
+    }
   }
 }

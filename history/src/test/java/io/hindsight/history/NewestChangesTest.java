@@ -104,25 +104,31 @@ class NewestChangesTest {
     }
     assertThat(rowGroups).as("row groups in the largest file").isGreaterThan(3);
     Instant end = at;
-    for (int q = 0; q < 12; q++) {
-      String namespace = NAMESPACES[random.nextInt(NAMESPACES.length)];
-      Instant upTo =
-          T0.plusMillis((long) (random.nextDouble() * (end.toEpochMilli() - T0.toEpochMilli())));
-      long after = random.nextInt(3) == 0 ? -1 : random.nextInt(2000);
-      Expression filter =
-          Expressions.and(
-              Expressions.equal(ChangesTable.CLUSTER, "prod"),
-              Expressions.equal(ChangesTable.NAMESPACE, namespace),
-              Expressions.lessThanOrEqual(ChangesTable.OBSERVED_AT, Micros.of(upTo)));
-      long skipBelow = random.nextInt(400);
+    int selecting = 0;
+    for (int q = 0; q < 16; q++) {
+      String namespace = q % 4 == 3 ? null : NAMESPACES[random.nextInt(NAMESPACES.length)];
+      long span = end.toEpochMilli() - T0.toEpochMilli();
+      Instant upTo = T0.plusMillis((long) (random.nextDouble() * span));
+      Long from =
+          random.nextBoolean()
+              ? null
+              : Micros.of(upTo.minusMillis((long) (random.nextDouble() * span / 2)));
+      long threshold = random.nextInt(3) == 0 ? -1 : random.nextInt(600);
+      NewestChanges.Scope scope = new NewestChanges.Scope("prod", namespace, from, Micros.of(upTo));
+      Expression pruning =
+          random.nextBoolean()
+              ? Expressions.alwaysTrue()
+              : Expressions.greaterThanOrEqual(ChangesTable.KAFKA_OFFSET, threshold);
       NewestChanges.Result result =
-          NewestChanges.read(changes, filter, c -> c.object().kafkaOffset() >= skipBelow + after);
+          NewestChanges.read(
+              changes, scope, pruning, (ns, partition, offset) -> offset >= threshold);
       Map<ObjectId, Change> expected = new HashMap<>();
       long counted = 0;
-      try (CloseableIterable<Record> rows = IcebergGenerics.read(changes).where(filter).build()) {
+      try (CloseableIterable<Record> rows =
+          IcebergGenerics.read(changes).where(scope.expression()).build()) {
         for (Record row : rows) {
           Change change = TableRows.change(row);
-          if (change.object().kafkaOffset() < skipBelow + after) {
+          if (change.object().kafkaOffset() < threshold) {
             continue;
           }
           counted++;
@@ -132,22 +138,25 @@ class NewestChangesTest {
               (a, b) -> a.object().kafkaOffset() >= b.object().kafkaOffset() ? a : b);
         }
       }
+      selecting += counted > 0 ? 1 : 0;
       assertThat(result.counted()).as("query %d", q).isEqualTo(counted);
       assertThat(describe(result.newest())).as("query %d", q).isEqualTo(describe(expected));
     }
+    assertThat(selecting).as("queries that select changes").isGreaterThanOrEqualTo(12);
   }
 
-  /** Every change with its JSON; deletes by offset only (their JSON is not read). */
+  /** Every change whole; deletes without JSON and labels (they are not read). */
   private static Map<String, String> describe(Map<ObjectId, Change> newest) {
     Map<String, String> out = new TreeMap<>();
     newest.forEach(
-        (id, change) ->
-            out.put(
-                id.toString(),
-                change.eventType()
-                    + "@"
-                    + change.object().kafkaOffset()
-                    + (change.deleted() ? "" : " " + change.object().json())));
+        (id, change) -> {
+          StoredObject o = change.object();
+          out.put(
+              id.toString(),
+              change.deleted()
+                  ? change.eventType() + "@" + o.kafkaPartition() + "/" + o.kafkaOffset()
+                  : change.toString());
+        });
     return out;
   }
 
@@ -162,7 +171,7 @@ class NewestChangesTest {
     }
     json.append("é\"},\"metadata\":{\"name\":\"").append(name).append("\"}}");
     GenericRecord r = GenericRecord.create(ChangesTable.SCHEMA);
-    r.setField(ChangesTable.CLUSTER, "prod");
+    r.setField(ChangesTable.CLUSTER, random.nextInt(10) == 0 ? "staging" : "prod");
     r.setField(ChangesTable.API_GROUP, "");
     r.setField(ChangesTable.API_VERSION, "v1");
     r.setField(ChangesTable.KIND, "ConfigMap");
@@ -170,15 +179,21 @@ class NewestChangesTest {
     r.setField(ChangesTable.NAME, name);
     r.setField(ChangesTable.UID, UUID.nameUUIDFromBytes(name.getBytes()).toString());
     r.setField(ChangesTable.RESOURCE_VERSION, String.valueOf(offset + 1));
-    r.setField(ChangesTable.GENERATION, null);
+    r.setField(ChangesTable.GENERATION, random.nextBoolean() ? null : (long) random.nextInt(9));
     r.setField(ChangesTable.EVENT_TYPE, deleted ? "DELETED" : "MODIFIED");
     r.setField(ChangesTable.ORIGIN, "WATCH");
     r.setField(ChangesTable.OBSERVED_AT, at.atOffset(ZoneOffset.UTC));
     r.setField(ChangesTable.OBJECT, json.toString());
     r.setField(ChangesTable.OBJECT_HASH, Integer.toHexString(json.toString().hashCode()));
-    r.setField(ChangesTable.LABELS, Map.of("app", name));
-    r.setField(ChangesTable.DELETED_FINAL_STATE_UNKNOWN, false);
-    r.setField(ChangesTable.SEAL_KEY_ID, null);
+    r.setField(
+        ChangesTable.LABELS,
+        switch (random.nextInt(3)) {
+          case 0 -> null;
+          case 1 -> Map.of();
+          default -> Map.of("app", name, "tier", "t" + random.nextInt(3));
+        });
+    r.setField(ChangesTable.DELETED_FINAL_STATE_UNKNOWN, deleted && random.nextBoolean());
+    r.setField(ChangesTable.SEAL_KEY_ID, random.nextInt(4) == 0 ? "key-1" : null);
     r.setField(ChangesTable.WATCHER_RUN_ID, "run-1");
     r.setField(ChangesTable.KAFKA_PARTITION, partition);
     r.setField(ChangesTable.KAFKA_OFFSET, offset);
