@@ -180,11 +180,14 @@ public final class MaterializerConfig extends AbstractConfig {
             .define(
                 SNAPSHOT_RETENTION_MS,
                 Type.LONG,
-                7L * 24 * 3_600_000,
+                3_600_000L,
                 Range.atLeast(60_000),
                 Importance.MEDIUM,
                 "Snapshots older than this are expired (history itself is never lost: business"
-                    + " time is a column; snapshots only serve time travel of the tables).")
+                    + " time is a column; snapshots only serve time travel of the tables). Every"
+                    + " commit interval each stream thread adds a snapshot and about 1.1 KB to the"
+                    + " table metadata that every commit rewrites and every reader parses: a week"
+                    + " of them at the defaults would be over 100 MB.")
             .define(
                 HTTP_PORT,
                 Type.INT,
