@@ -98,77 +98,19 @@ final class NewestChanges {
     }
     Columns c = new Columns(changes.schema(), filter);
     Map<ObjectKey, Record> newest = new HashMap<>();
-    long counted = 0;
-    Binary cluster = Binary.fromString(scope.cluster());
-    Binary namespace = scope.namespace() == null ? null : Binary.fromString(scope.namespace());
-    Map<Binary, String> namespaces = new HashMap<>();
-    for (FileScanTask file : files) {
-      try (CloseableIterable<Record> rows = open(changes, file, c.rows, filter, c.rowIds)) {
-        for (Record row : rows) {
-          long observed = (Long) row.get(c.observedAt);
-          Binary ns = (Binary) row.get(c.namespace);
-          if (!cluster.equals(row.get(c.cluster))
-              || (namespace != null && !namespace.equals(ns))
-              || observed > scope.toMicros()
-              || (scope.fromMicros() != null && observed < scope.fromMicros())) {
-            continue;
-          }
-          String nsText = namespaces.computeIfAbsent(ns.copy(), Binary::toStringUsingUTF8);
-          int partition = (Integer) row.get(c.partition);
-          long offset = (Long) row.get(c.offset);
-          if (!counts.test(nsText, partition, offset)) {
-            continue;
-          }
-          counted++;
-          newest.merge(
-              new ObjectKey(
-                  ns,
-                  (Binary) row.get(c.apiGroup),
-                  (Binary) row.get(c.kind),
-                  (Binary) row.get(c.name)),
-              row,
-              (a, b) -> (Long) a.get(c.offset) >= (Long) b.get(c.offset) ? a : b);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    long counted = newestRows(changes, files, c, filter, scope, counts, newest);
     Map<RowKey, Record> wanted = new HashMap<>();
-    for (Record row : newest.values()) {
-      if (!"DELETED".equals(RawColumns.text(row.get(c.eventType)))) {
-        wanted.put(new RowKey((Integer) row.get(c.partition), (Long) row.get(c.offset)), row);
-      }
-    }
     Map<RowKey, Change> out = new HashMap<>();
     for (Record row : newest.values()) {
+      RowKey key = new RowKey((Integer) row.get(c.partition), (Long) row.get(c.offset));
       if ("DELETED".equals(RawColumns.text(row.get(c.eventType)))) {
-        Change change = c.change(row, scope.cluster(), null, Map.of());
-        out.put(
-            new RowKey(change.object().kafkaPartition(), change.object().kafkaOffset()), change);
+        out.put(key, c.change(row, scope.cluster(), null, Map.of()));
+      } else {
+        wanted.put(key, row);
       }
     }
-    for (FileScanTask file : files) {
-      if (out.size() == newest.size()) {
-        break;
-      }
-      try (CloseableIterable<Record> rows = open(changes, file, c.bodies, filter, c.bodyIds)) {
-        for (Record body : rows) {
-          RowKey key =
-              new RowKey((Integer) body.get(c.bodyPartition), (Long) body.get(c.bodyOffset));
-          Record row = wanted.get(key);
-          if (row != null && !out.containsKey(key)) {
-            out.put(
-                key,
-                c.change(
-                    row,
-                    scope.cluster(),
-                    RawColumns.text(body.get(c.bodyObject)),
-                    labels(body.get(c.bodyLabels))));
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    if (!wanted.isEmpty()) {
+      withBodies(changes, files, c, filter, scope, wanted, out);
     }
     if (out.size() != newest.size()) {
       throw new HistoryException(
@@ -184,6 +126,88 @@ final class NewestChanges {
       byId.put(change.object().id(), change);
     }
     return new Result(byId, counted);
+  }
+
+  /** Pass 1: the newest raw row per object into {@code newest}; how many rows counted. */
+  private static long newestRows(
+      Table changes,
+      List<FileScanTask> files,
+      Columns c,
+      Expression filter,
+      Scope scope,
+      Counts counts,
+      Map<ObjectKey, Record> newest) {
+    Binary cluster = Binary.fromString(scope.cluster());
+    Binary namespace = scope.namespace() == null ? null : Binary.fromString(scope.namespace());
+    Map<Binary, String> namespaces = new HashMap<>();
+    long counted = 0;
+    for (FileScanTask file : files) {
+      try (CloseableIterable<Record> rows = open(changes, file, c.rows, filter, c.rowIds)) {
+        for (Record row : rows) {
+          long observed = (Long) row.get(c.observedAt);
+          Binary ns = (Binary) row.get(c.namespace);
+          if (!cluster.equals(row.get(c.cluster))
+              || (namespace != null && !namespace.equals(ns))
+              || observed > scope.toMicros()
+              || (scope.fromMicros() != null && observed < scope.fromMicros())) {
+            continue;
+          }
+          String nsText = namespaces.computeIfAbsent(ns.copy(), Binary::toStringUsingUTF8);
+          if (!counts.test(nsText, (Integer) row.get(c.partition), (Long) row.get(c.offset))) {
+            continue;
+          }
+          counted++;
+          Record kept = RawColumns.stable(row);
+          newest.merge(
+              new ObjectKey(
+                  (Binary) kept.get(c.namespace),
+                  (Binary) kept.get(c.apiGroup),
+                  (Binary) kept.get(c.kind),
+                  (Binary) kept.get(c.name)),
+              kept,
+              (a, b) -> (Long) a.get(c.offset) >= (Long) b.get(c.offset) ? a : b);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return counted;
+  }
+
+  /** Pass 2: the {@code wanted} rows with their JSON and labels into {@code out}. */
+  private static void withBodies(
+      Table changes,
+      List<FileScanTask> files,
+      Columns c,
+      Expression filter,
+      Scope scope,
+      Map<RowKey, Record> wanted,
+      Map<RowKey, Change> out) {
+    int missing = wanted.size();
+    for (FileScanTask file : files) {
+      if (missing == 0) {
+        return;
+      }
+      try (CloseableIterable<Record> rows = open(changes, file, c.bodies, filter, c.bodyIds)) {
+        for (Record body : rows) {
+          RowKey key =
+              new RowKey((Integer) body.get(c.bodyPartition), (Long) body.get(c.bodyOffset));
+          Record row = wanted.get(key);
+          if (row != null && !out.containsKey(key)) {
+            out.put(
+                key,
+                c.change(
+                    row,
+                    scope.cluster(),
+                    RawColumns.text(body.get(c.bodyObject)),
+                    labels(body.get(c.bodyLabels))));
+            missing--;
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   private static CloseableIterable<Record> open(

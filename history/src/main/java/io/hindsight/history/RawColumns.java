@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.parquet.ParquetValueReader;
 import org.apache.iceberg.parquet.ParquetValueReaders;
 import org.apache.iceberg.types.Types;
@@ -80,6 +81,19 @@ final class RawColumns {
             + " (field id "
             + field.fieldId()
             + "): the table is damaged");
+  }
+
+  /**
+   * {@code row} safe to keep past the page it was read from: a value over bytes the reader reuses
+   * (not Parquet's plain or dictionary encodings, which the tables use, but others may) is copied.
+   */
+  static Record stable(Record row) {
+    for (int i = 0; i < row.size(); i++) {
+      if (row.get(i) instanceof Binary binary && binary.isBackingBytesReused()) {
+        row.set(i, binary.copy());
+      }
+    }
+    return row;
   }
 
   /** The UTF-8 string of a raw value, or null. */
