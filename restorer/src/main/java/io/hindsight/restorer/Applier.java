@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -448,13 +449,7 @@ final class Applier {
       long deadline = System.nanoTime() + ESTABLISHED_TIMEOUT.toNanos();
       boolean established = false;
       while (!established && System.nanoTime() < deadline) {
-        var now = api.withName(crd.name()).get();
-        established =
-            now != null
-                && now.getStatus() != null
-                && now.getStatus().getConditions().stream()
-                    .anyMatch(
-                        c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+        established = established(api.withName(crd.name()).get());
         if (!established) {
           pause(100);
         }
@@ -468,6 +463,19 @@ final class Applier {
                 + " s; its custom resources may fail");
       }
     }
+  }
+
+  /**
+   * Whether the API server reports {@code crd} Established. Right after a create its status may
+   * exist with no conditions yet (seen on kube-apiserver 1.20: a restore failed with a
+   * NullPointerException here).
+   */
+  static boolean established(CustomResourceDefinition crd) {
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static void pause(long millis) {
