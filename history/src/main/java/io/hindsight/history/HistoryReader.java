@@ -326,30 +326,29 @@ public final class HistoryReader implements AutoCloseable {
     }
     state.checkpointsUsed = latest.size();
     // changes after each namespace's checkpoint; a namespace without one replays from the start
-    NewestChanges.Scope scope = new NewestChanges.Scope(cluster, null, null, Micros.of(at));
-    Expression pruning = Expressions.alwaysTrue();
-    if (namespace.isPresent()) {
-      Position position = positions.get(namespace.get());
-      Long from =
-          position == null ? null : Micros.of(latest.get(namespace.get()).minus(CLOCK_SLACK));
-      scope = new NewestChanges.Scope(cluster, namespace.get(), from, Micros.of(at));
-      if (position != null) {
-        pruning =
-            Expressions.and(
+    String only = namespace.orElse(null);
+    Position position = only == null ? null : positions.get(only);
+    NewestChanges.Scope scope =
+        new NewestChanges.Scope(
+            cluster,
+            only,
+            position == null ? null : Micros.of(latest.get(only).minus(CLOCK_SLACK)),
+            Micros.of(at));
+    Expression pruning =
+        position == null
+            ? Expressions.alwaysTrue()
+            : Expressions.and(
                 Expressions.equal(ChangesTable.KAFKA_PARTITION, position.partition()),
                 Expressions.greaterThan(ChangesTable.KAFKA_OFFSET, position.throughOffset()));
-      }
-    }
     NewestChanges.Result replayed =
         NewestChanges.read(
             changes,
             scope,
             pruning,
             (ns, partition, offset) -> {
-              Position position = positions.get(ns);
+              Position in = positions.get(ns);
               // in the namespace's checkpoint already?
-              return position == null
-                  || (partition == position.partition() && offset > position.throughOffset());
+              return in == null || (partition == in.partition() && offset > in.throughOffset());
             });
     state.changesReplayed = replayed.counted();
     Map<ObjectId, Change> newest = replayed.newest();

@@ -1,7 +1,6 @@
 package io.hindsight.history;
 
 import io.hindsight.history.tables.ChangesTable;
-import io.hindsight.history.tables.Micros;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -14,13 +13,16 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Binder;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.types.Types;
 import org.apache.parquet.io.api.Binary;
 
 /**
@@ -104,13 +106,13 @@ final class NewestChanges {
     for (Record row : newest.values()) {
       RowKey key = new RowKey((Integer) row.get(c.partition), (Long) row.get(c.offset));
       if ("DELETED".equals(RawColumns.text(row.get(c.eventType)))) {
-        out.put(key, c.change(row, scope.cluster(), null, Map.of()));
+        out.put(key, change(changes, row, null, c));
       } else {
         wanted.put(key, row);
       }
     }
     if (!wanted.isEmpty()) {
-      withBodies(changes, files, c, filter, scope, wanted, out);
+      withBodies(changes, files, c, filter, wanted, out);
     }
     if (out.size() != newest.size()) {
       throw new HistoryException(
@@ -180,7 +182,6 @@ final class NewestChanges {
       List<FileScanTask> files,
       Columns c,
       Expression filter,
-      Scope scope,
       Map<RowKey, Record> wanted,
       Map<RowKey, Change> out) {
     int missing = wanted.size();
@@ -194,13 +195,7 @@ final class NewestChanges {
               new RowKey((Integer) body.get(c.bodyPartition), (Long) body.get(c.bodyOffset));
           Record row = wanted.get(key);
           if (row != null && !out.containsKey(key)) {
-            out.put(
-                key,
-                c.change(
-                    row,
-                    scope.cluster(),
-                    RawColumns.text(body.get(c.bodyObject)),
-                    labels(body.get(c.bodyLabels))));
+            out.put(key, change(changes, row, body, c));
             missing--;
           }
         }
@@ -220,16 +215,21 @@ final class NewestChanges {
         .build();
   }
 
-  private static Map<String, String> labels(Object raw) {
-    if (raw == null) {
-      return Map.of();
+  /**
+   * A kept row (and, unless it is a delete, its {@code body}: JSON and labels) decoded into a row
+   * of the table and read back as every other reader of it does ({@link TableRows#change}).
+   */
+  private static Change change(Table changes, Record row, Record body, Columns c) {
+    GenericRecord decoded = GenericRecord.create(changes.schema());
+    RawColumns.decodeInto(row, decoded);
+    if (body != null) {
+      decoded.set(c.object, RawColumns.decoded(body.get(c.bodyObject), c.objectType));
+      decoded.set(c.labels, RawColumns.decoded(body.get(c.bodyLabels), c.labelsType));
     }
-    Map<String, String> out = new HashMap<>();
-    ((Map<?, ?>) raw).forEach((k, v) -> out.put(RawColumns.text(k), RawColumns.text(v)));
-    return out;
+    return TableRows.change(decoded);
   }
 
-  /** Where each column sits in the two projections, and a kept row back into a change. */
+  /** Where the columns the passes look at sit in their projections. */
   private static final class Columns {
     final Schema rows;
     final Set<Integer> rowIds = new HashSet<>();
@@ -238,25 +238,21 @@ final class NewestChanges {
     final int cluster;
     final int namespace;
     final int apiGroup;
-    final int apiVersion;
     final int kind;
     final int name;
-    final int uid;
-    final int resourceVersion;
-    final int generation;
     final int eventType;
-    final int origin;
     final int observedAt;
-    final int hash;
-    final int deletedFinalStateUnknown;
-    final int sealKeyId;
-    final int watcherRunId;
     final int partition;
     final int offset;
     final int bodyPartition;
     final int bodyOffset;
     final int bodyObject;
     final int bodyLabels;
+    // where the body's two columns go in a row of the whole table
+    final int object;
+    final int labels;
+    final Type objectType;
+    final Type labelsType;
 
     Columns(Schema schema, Expression filter) {
       int objectId = schema.findField(ChangesTable.OBJECT).fieldId();
@@ -274,65 +270,30 @@ final class NewestChanges {
       cluster = at(rows, ChangesTable.CLUSTER);
       namespace = at(rows, ChangesTable.NAMESPACE);
       apiGroup = at(rows, ChangesTable.API_GROUP);
-      apiVersion = at(rows, ChangesTable.API_VERSION);
       kind = at(rows, ChangesTable.KIND);
       name = at(rows, ChangesTable.NAME);
-      uid = at(rows, ChangesTable.UID);
-      resourceVersion = at(rows, ChangesTable.RESOURCE_VERSION);
-      generation = at(rows, ChangesTable.GENERATION);
       eventType = at(rows, ChangesTable.EVENT_TYPE);
-      origin = at(rows, ChangesTable.ORIGIN);
       observedAt = at(rows, ChangesTable.OBSERVED_AT);
-      hash = at(rows, ChangesTable.OBJECT_HASH);
-      deletedFinalStateUnknown = at(rows, ChangesTable.DELETED_FINAL_STATE_UNKNOWN);
-      sealKeyId = at(rows, ChangesTable.SEAL_KEY_ID);
-      watcherRunId = at(rows, ChangesTable.WATCHER_RUN_ID);
       partition = at(rows, ChangesTable.KAFKA_PARTITION);
       offset = at(rows, ChangesTable.KAFKA_OFFSET);
       bodyPartition = at(bodies, ChangesTable.KAFKA_PARTITION);
       bodyOffset = at(bodies, ChangesTable.KAFKA_OFFSET);
       bodyObject = at(bodies, ChangesTable.OBJECT);
       bodyLabels = at(bodies, ChangesTable.LABELS);
+      object = at(schema, ChangesTable.OBJECT);
+      labels = at(schema, ChangesTable.LABELS);
+      objectType = schema.findType(objectId);
+      labelsType = schema.findType(labelsId);
     }
 
     private static int at(Schema projection, String column) {
-      List<org.apache.iceberg.types.Types.NestedField> fields = projection.columns();
+      List<Types.NestedField> fields = projection.columns();
       for (int i = 0; i < fields.size(); i++) {
         if (fields.get(i).name().equals(column)) {
           return i;
         }
       }
       throw new IllegalStateException(column + " is not in " + projection);
-    }
-
-    Change change(Record row, String clusterName, String json, Map<String, String> labels) {
-      ObjectId id =
-          new ObjectId(
-              clusterName,
-              RawColumns.text(row.get(apiGroup)),
-              RawColumns.text(row.get(kind)),
-              RawColumns.text(row.get(namespace)),
-              RawColumns.text(row.get(name)));
-      StoredObject object =
-          new StoredObject(
-              id,
-              RawColumns.text(row.get(apiVersion)),
-              RawColumns.text(row.get(uid)),
-              RawColumns.text(row.get(resourceVersion)),
-              (Long) row.get(generation),
-              Micros.toInstant((Long) row.get(observedAt)),
-              json,
-              RawColumns.text(row.get(hash)),
-              labels,
-              RawColumns.text(row.get(sealKeyId)),
-              (Integer) row.get(partition),
-              (Long) row.get(offset));
-      return new Change(
-          object,
-          RawColumns.text(row.get(eventType)),
-          RawColumns.text(row.get(origin)),
-          (Boolean) row.get(deletedFinalStateUnknown),
-          RawColumns.text(row.get(watcherRunId)));
     }
   }
 }

@@ -1,13 +1,16 @@
 package io.hindsight.history;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.parquet.ParquetValueReader;
 import org.apache.iceberg.parquet.ParquetValueReaders;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.DateTimeUtil;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.GroupType;
@@ -94,6 +97,40 @@ final class RawColumns {
       }
     }
     return row;
+  }
+
+  /** The fields of {@code raw} decoded into the fields of the same names of {@code into}. */
+  static void decodeInto(Record raw, Record into) {
+    List<Types.NestedField> fields = raw.struct().fields();
+    for (int i = 0; i < fields.size(); i++) {
+      into.setField(fields.get(i).name(), decoded(raw.get(i), fields.get(i).type()));
+    }
+  }
+
+  /**
+   * A raw value as Iceberg's generic reader gives it: a string decoded, a timestamp as an {@code
+   * OffsetDateTime} or {@code LocalDateTime}, a map's keys and values likewise; others as they are.
+   */
+  static Object decoded(Object raw, org.apache.iceberg.types.Type type) {
+    if (raw == null) {
+      return null;
+    }
+    switch (type.typeId()) {
+      case STRING:
+        return ((Binary) raw).toStringUsingUTF8();
+      case TIMESTAMP:
+        return ((Types.TimestampType) type).shouldAdjustToUTC()
+            ? DateTimeUtil.timestamptzFromMicros((Long) raw)
+            : DateTimeUtil.timestampFromMicros((Long) raw);
+      case MAP:
+        Types.MapType map = type.asMapType();
+        Map<Object, Object> out = new LinkedHashMap<>();
+        ((Map<?, ?>) raw)
+            .forEach((k, v) -> out.put(decoded(k, map.keyType()), decoded(v, map.valueType())));
+        return out;
+      default:
+        return raw;
+    }
   }
 
   /** The UTF-8 string of a raw value, or null. */

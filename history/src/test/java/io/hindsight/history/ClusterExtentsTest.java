@@ -2,8 +2,6 @@ package io.hindsight.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hindsight.history.tables.CatalogConfig;
-import io.hindsight.history.tables.Catalogs;
 import io.hindsight.history.tables.ChangesTable;
 import io.hindsight.history.tables.HistoryTables;
 import io.hindsight.history.tables.Micros;
@@ -38,22 +36,13 @@ class ClusterExtentsTest {
 
   @BeforeEach
   void tables() {
-    catalog =
-        Catalogs.open(
-            new CatalogConfig(
-                Map.of(
-                    CatalogConfig.URI,
-                    "jdbc:sqlite:" + dir.resolve("catalog.db"),
-                    CatalogConfig.WAREHOUSE,
-                    dir.resolve("warehouse").toUri().toString())));
+    catalog = LocalCatalog.open(dir);
     changes = HistoryTables.ensure(catalog).get(ChangesTable.ID);
   }
 
   @AfterEach
   void close() throws Exception {
-    if (catalog instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
+    LocalCatalog.close(catalog);
   }
 
   @Test

@@ -2,8 +2,6 @@ package io.hindsight.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hindsight.history.tables.CatalogConfig;
-import io.hindsight.history.tables.Catalogs;
 import io.hindsight.history.tables.ChangesTable;
 import io.hindsight.history.tables.HistoryTables;
 import io.hindsight.history.tables.Micros;
@@ -52,14 +50,7 @@ class NewestChangesTest {
 
   @BeforeEach
   void tables() {
-    catalog =
-        Catalogs.open(
-            new CatalogConfig(
-                Map.of(
-                    CatalogConfig.URI,
-                    "jdbc:sqlite:" + dir.resolve("catalog.db"),
-                    CatalogConfig.WAREHOUSE,
-                    dir.resolve("warehouse").toUri().toString())));
+    catalog = LocalCatalog.open(dir);
     changes = HistoryTables.ensure(catalog).get(ChangesTable.ID);
     // many row groups per file, so row-group pruning and page boundaries are exercised
     changes.updateProperties().set(TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, "65536").commit();
@@ -67,9 +58,7 @@ class NewestChangesTest {
 
   @AfterEach
   void close() throws Exception {
-    if (catalog instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
+    LocalCatalog.close(catalog);
   }
 
   @Test
