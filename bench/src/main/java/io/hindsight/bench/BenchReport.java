@@ -149,6 +149,21 @@ record BenchReport(
         "   floor: a bare fabric8 informer only lists the same objects at %s/s, %s of the raw"
             + " producer's rate: no list/watch watcher can do better end to end here%n",
         Stats.f0(p.listFloorRecordsPerSecond()), Stats.f2(p.floorRatio()));
+    PublishBench.CpuFigures cpu = p.cpu();
+    out.printf(
+        "   CPU ms per record: watcher side %s (this JVM: watcher, broker, consumer) + %s (etcd and"
+            + " kube-apiserver serving the list); raw producer %s (+ %s); bare list %s + %s%n",
+        Stats.f3(cpu.watcherJvmMs()),
+        Stats.f3(cpu.watcherServerMs()),
+        Stats.f3(cpu.rawJvmMs()),
+        Stats.f3(cpu.rawServerMs()),
+        Stats.f3(cpu.floorJvmMs()),
+        Stats.f3(cpu.floorServerMs()));
+    out.printf(
+        "   server bound: the raw producer's whole CPU per record over the API server's per object"
+            + " = %s: a watcher costing no CPU at all, sharing these cores, could reach about that"
+            + "%n",
+        Stats.f2(cpu.serverBound()));
     out.printf(
         "   (w) = warm-up, not in the medians. ConfigMaps were created through fabric8 at %s/s.%n",
         Stats.f0(p.createPerSecond()));

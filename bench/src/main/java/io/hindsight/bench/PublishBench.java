@@ -54,7 +54,9 @@ final class PublishBench {
       double firstRecordSeconds,
       double recordsPerSecond,
       double mibPerSecond,
-      double steadyRecordsPerSecond) {
+      double steadyRecordsPerSecond,
+      double jvmCpuSeconds,
+      double serverCpuSeconds) {
     static Run of(
         String side,
         int round,
@@ -75,7 +77,50 @@ final class PublishBench {
           (first - t0) / 1e9,
           records / seconds,
           bytes / 1048576.0 / seconds,
-          afterFirst > 0 ? (records - firstCount) / afterFirst : Double.NaN);
+          afterFirst > 0 ? (records - firstCount) / afterFirst : Double.NaN,
+          Double.NaN,
+          Double.NaN);
+    }
+
+    /**
+     * This run with the CPU that this JVM and the API server (etcd + kube-apiserver) used in it.
+     */
+    Run withCpu(double jvmSeconds, double serverSeconds) {
+      return new Run(
+          side,
+          round,
+          records,
+          bytes,
+          seconds,
+          firstRecordSeconds,
+          recordsPerSecond,
+          mibPerSecond,
+          steadyRecordsPerSecond,
+          jvmSeconds,
+          serverSeconds);
+    }
+
+    /** CPU milliseconds per record of this JVM (watcher, broker, consumer: all of it). */
+    double jvmCpuMsPerRecord() {
+      return jvmCpuSeconds * 1000 / records;
+    }
+
+    /** CPU milliseconds per record of etcd and kube-apiserver together. */
+    double serverCpuMsPerRecord() {
+      return serverCpuSeconds * 1000 / records;
+    }
+  }
+
+  /** The CPU counters at the start of a run. */
+  private record CpuMark(KubeApiServer kube, long jvmNanos, Duration server) {
+    static CpuMark now(KubeApiServer kube) {
+      return new CpuMark(kube, ProcessCpu.nanos(), kube.serverCpuTime());
+    }
+
+    Run measured(Run run) {
+      return run.withCpu(
+          (ProcessCpu.nanos() - jvmNanos) / 1e9,
+          kube.serverCpuTime().minus(server).toNanos() / 1e9);
     }
   }
 
@@ -100,7 +145,8 @@ final class PublishBench {
    * {@code ratio}: the median per-round ratio of end-to-end rates, what a user waits for (the
    * watcher's start-up included). {@code steadyRatio}: the same from each side's first readable
    * record on. {@code floorRatio}: a bare informer's list rate over the raw producer's, the most
-   * any list/watch-based watcher could reach end to end here.
+   * any list/watch-based watcher could reach end to end here. {@code cpu}: what each side cost in
+   * CPU per record, the API server's included, and the bound that puts on the ratio.
    */
   record Result(
       int objects,
@@ -125,7 +171,44 @@ final class PublishBench {
       double rawRecordsPerSecond,
       double rawSteadyRecordsPerSecond,
       double rawMibPerSecond,
-      double listFloorRecordsPerSecond) {}
+      double listFloorRecordsPerSecond,
+      CpuFigures cpu) {}
+
+  /**
+   * Medians over the measured rounds of CPU milliseconds per record: this JVM's (the in-process
+   * watcher, broker and consumer) and the API server's (etcd + kube-apiserver), for the watcher,
+   * the raw producer and the bare list. {@code serverBound}: the raw producer's whole CPU per
+   * record over the API server's CPU per object while the watcher listed — with both sides
+   * CPU-bound on the same cores, the ratio a watcher that itself cost nothing could reach.
+   */
+  record CpuFigures(
+      double watcherJvmMs,
+      double watcherServerMs,
+      double rawJvmMs,
+      double rawServerMs,
+      double floorJvmMs,
+      double floorServerMs,
+      List<Double> roundServerBounds,
+      double serverBound) {
+    static CpuFigures of(List<Run> watcher, List<Run> raw, List<Run> floor) {
+      List<Double> bounds = new ArrayList<>();
+      for (int i = 0; i < watcher.size(); i++) {
+        Run r = raw.get(i);
+        bounds.add(
+            (r.jvmCpuMsPerRecord() + r.serverCpuMsPerRecord())
+                / watcher.get(i).serverCpuMsPerRecord());
+      }
+      return new CpuFigures(
+          median(watcher, Run::jvmCpuMsPerRecord),
+          median(watcher, Run::serverCpuMsPerRecord),
+          median(raw, Run::jvmCpuMsPerRecord),
+          median(raw, Run::serverCpuMsPerRecord),
+          median(floor, Run::jvmCpuMsPerRecord),
+          median(floor, Run::serverCpuMsPerRecord),
+          bounds,
+          Stats.median(bounds));
+    }
+  }
 
   private final BenchServers servers;
   private final String runId;
@@ -158,8 +241,11 @@ final class PublishBench {
       if (records == null) {
         records = w.captured();
       }
-      Run r = raw.run(records, round, TIMEOUT);
-      Run f = ListFloor.run(kube, NAMESPACE, objects, loaded.dataBytes(), round, TIMEOUT);
+      CpuMark cpu = CpuMark.now(kube);
+      Run r = cpu.measured(raw.run(records, round, TIMEOUT));
+      cpu = CpuMark.now(kube);
+      Run f =
+          cpu.measured(ListFloor.run(kube, NAMESPACE, objects, loaded.dataBytes(), round, TIMEOUT));
       watcherRuns.add(w.run());
       rawRuns.add(r);
       floorRuns.add(f);
@@ -207,7 +293,8 @@ final class PublishBench {
         median(rawMeasured, Run::recordsPerSecond),
         median(rawMeasured, Run::steadyRecordsPerSecond),
         median(rawMeasured, Run::mibPerSecond),
-        median(floorMeasured, Run::recordsPerSecond));
+        median(floorMeasured, Run::recordsPerSecond),
+        CpuFigures.of(watcherMeasured, rawMeasured, floorMeasured));
   }
 
   private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
@@ -235,24 +322,27 @@ final class PublishBench {
             Topics.CHANGES,
             benchChanges(servers.registryUrl(), cluster),
             capture)) {
+      CpuMark cpu = CpuMark.now(kube);
       long t0 = System.nanoTime();
       Watcher watcher = Watcher.start(new WatcherConfig(config));
       long end;
+      Run run;
       try {
         end = counter.awaitCount(objects, TIMEOUT);
+        run =
+            cpu.measured(
+                Run.of(
+                    "watcher",
+                    round,
+                    objects,
+                    counter.bytes(),
+                    t0,
+                    counter.firstNanos(),
+                    end,
+                    counter.firstCount()));
       } finally {
         watcher.close();
       }
-      Run run =
-          Run.of(
-              "watcher",
-              round,
-              objects,
-              counter.bytes(),
-              t0,
-              counter.firstNanos(),
-              end,
-              counter.firstCount());
       LOG.info(
           "watcher round {}: {} changes in {} s ({} s to the first)",
           round,

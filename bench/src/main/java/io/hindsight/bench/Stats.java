@@ -60,4 +60,8 @@ final class Stats {
   static String f2(double v) {
     return String.format(Locale.ROOT, "%.2f", v);
   }
+
+  static String f3(double v) {
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
 }

@@ -145,6 +145,20 @@ public final class KubeApiServer implements AutoCloseable {
     return kubeconfig;
   }
 
+  /**
+   * CPU time etcd and kube-apiserver have used so far, together: what serving the cluster costs
+   * (benchmarks set it against what the client side spends).
+   */
+  public Duration serverCpuTime() {
+    Duration total = Duration.ZERO;
+    for (ChildProcess child : new ChildProcess[] {apiServer, etcd}) {
+      if (child != null) {
+        total = total.plus(child.cpuTime());
+      }
+    }
+    return total;
+  }
+
   /** {@code https://127.0.0.1:PORT}; the same across restarts. */
   public String url() {
     return "https://127.0.0.1:" + ports.apiServer();

@@ -162,6 +162,17 @@ public final class ChildProcess {
     return process == null ? -1 : process.pid();
   }
 
+  /** CPU time the process has used so far (user and system); zero once it is gone. */
+  public Duration cpuTime() {
+    long pid = pid();
+    if (pid < 0) {
+      return Duration.ZERO;
+    }
+    return ProcessHandle.of(pid)
+        .flatMap(handle -> handle.info().totalCpuDuration())
+        .orElse(Duration.ZERO);
+  }
+
   /** Resident set size from /proc, in KiB; -1 where unknown. */
   public long rssKiB() {
     long pid = pid();
