@@ -160,10 +160,10 @@ record BenchReport(
         Stats.f3(cpu.floorJvmMs()),
         Stats.f3(cpu.floorServerMs()));
     out.printf(
-        "   server bound: the raw producer's whole CPU per record over the API server's per object"
-            + " = %s: a watcher costing no CPU at all, sharing these cores, could reach about that"
-            + "%n",
-        Stats.f2(cpu.serverBound()));
+        "   bounds from CPU (both sides CPU-bound on these cores): a watcher costing nothing itself"
+            + " could reach %s (raw producer's CPU over the API server's); one that lists like the"
+            + " bare informer and then writes like the raw producer at most %s%n",
+        Stats.f2(cpu.serverBound()), Stats.f2(cpu.listAndProduceBound()));
     out.printf(
         "   (w) = warm-up, not in the medians. ConfigMaps were created through fabric8 at %s/s.%n",
         Stats.f0(p.createPerSecond()));
