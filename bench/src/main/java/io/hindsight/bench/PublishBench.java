@@ -54,9 +54,7 @@ final class PublishBench {
       double firstRecordSeconds,
       double recordsPerSecond,
       double mibPerSecond,
-      double steadyRecordsPerSecond,
-      double jvmCpuSeconds,
-      double serverCpuSeconds) {
+      double steadyRecordsPerSecond) {
     static Run of(
         String side,
         int round,
@@ -77,37 +75,25 @@ final class PublishBench {
           (first - t0) / 1e9,
           records / seconds,
           bytes / 1048576.0 / seconds,
-          afterFirst > 0 ? (records - firstCount) / afterFirst : Double.NaN,
-          Double.NaN,
-          Double.NaN);
+          afterFirst > 0 ? (records - firstCount) / afterFirst : Double.NaN);
+    }
+  }
+
+  /**
+   * The CPU one timed run used for its {@code records}: this JVM's (watcher, broker, consumer: all
+   * of it) and the API server's (etcd + kube-apiserver together).
+   */
+  record Cpu(int records, double jvmSeconds, double serverSeconds) {
+    double jvmMsPerRecord() {
+      return jvmSeconds * 1000 / records;
     }
 
-    /**
-     * This run with the CPU that this JVM and the API server (etcd + kube-apiserver) used in it.
-     */
-    Run withCpu(double jvmSeconds, double serverSeconds) {
-      return new Run(
-          side,
-          round,
-          records,
-          bytes,
-          seconds,
-          firstRecordSeconds,
-          recordsPerSecond,
-          mibPerSecond,
-          steadyRecordsPerSecond,
-          jvmSeconds,
-          serverSeconds);
+    double serverMsPerRecord() {
+      return serverSeconds * 1000 / records;
     }
 
-    /** CPU milliseconds per record of this JVM (watcher, broker, consumer: all of it). */
-    double jvmCpuMsPerRecord() {
-      return jvmCpuSeconds * 1000 / records;
-    }
-
-    /** CPU milliseconds per record of etcd and kube-apiserver together. */
-    double serverCpuMsPerRecord() {
-      return serverCpuSeconds * 1000 / records;
+    double msPerRecord() {
+      return jvmMsPerRecord() + serverMsPerRecord();
     }
   }
 
@@ -117,8 +103,9 @@ final class PublishBench {
       return new CpuMark(kube, ProcessCpu.nanos(), kube.serverCpuTime());
     }
 
-    Run measured(Run run) {
-      return run.withCpu(
+    Cpu since(int records) {
+      return new Cpu(
+          records,
           (ProcessCpu.nanos() - jvmNanos) / 1e9,
           kube.serverCpuTime().minus(server).toNanos() / 1e9);
     }
@@ -175,17 +162,21 @@ final class PublishBench {
       CpuFigures cpu) {}
 
   /**
-   * Medians over the measured rounds of CPU milliseconds per record: this JVM's (the in-process
-   * watcher, broker and consumer) and the API server's (etcd + kube-apiserver), for the watcher,
-   * the raw producer and the bare list. With both sides CPU-bound on the same cores, rates go as
-   * the inverse of CPU per record, which gives two bounds on the ratio. {@code serverBound}: the
-   * raw producer's whole CPU per record over the API server's per object while the watcher listed —
-   * what a watcher that itself cost nothing could reach. {@code listAndProduceBound}: the raw
-   * producer's CPU over the bare list's plus the raw producer's — a watcher has to list the objects
-   * (at least what fabric8's bare informer spends, server side included) and then write the same
-   * records (at least what the raw producer spends), so it cannot go beyond this.
+   * The measured rounds' {@link Cpu} of each side, and their medians of CPU milliseconds per
+   * record: this JVM's (the in-process watcher, broker and consumer) and the API server's (etcd +
+   * kube-apiserver), for the watcher, the raw producer and the bare list. With both sides CPU-bound
+   * on the same cores, rates go as the inverse of CPU per record, which gives two bounds on the
+   * ratio. {@code serverBound}: the raw producer's whole CPU per record over the API server's per
+   * object while the watcher listed — what a watcher that itself cost nothing could reach. {@code
+   * listAndProduceBound}: the raw producer's CPU over the bare list's plus the raw producer's — a
+   * watcher has to list the objects (at least what fabric8's bare informer spends, server side
+   * included) and then write the same records (at least what the raw producer spends), so it cannot
+   * go beyond this.
    */
   record CpuFigures(
+      List<Cpu> watcherRuns,
+      List<Cpu> rawRuns,
+      List<Cpu> listFloorRuns,
       double watcherJvmMs,
       double watcherServerMs,
       double rawJvmMs,
@@ -196,23 +187,24 @@ final class PublishBench {
       double serverBound,
       List<Double> roundListAndProduceBounds,
       double listAndProduceBound) {
-    static CpuFigures of(List<Run> watcher, List<Run> raw, List<Run> floor) {
+    static CpuFigures of(List<Cpu> watcher, List<Cpu> raw, List<Cpu> floor) {
       List<Double> bounds = new ArrayList<>();
       List<Double> listAndProduce = new ArrayList<>();
       for (int i = 0; i < watcher.size(); i++) {
-        Run r = raw.get(i);
-        Run f = floor.get(i);
-        double produce = r.jvmCpuMsPerRecord() + r.serverCpuMsPerRecord();
-        bounds.add(produce / watcher.get(i).serverCpuMsPerRecord());
-        listAndProduce.add(produce / (f.jvmCpuMsPerRecord() + f.serverCpuMsPerRecord() + produce));
+        double produce = raw.get(i).msPerRecord();
+        bounds.add(produce / watcher.get(i).serverMsPerRecord());
+        listAndProduce.add(produce / (floor.get(i).msPerRecord() + produce));
       }
       return new CpuFigures(
-          median(watcher, Run::jvmCpuMsPerRecord),
-          median(watcher, Run::serverCpuMsPerRecord),
-          median(raw, Run::jvmCpuMsPerRecord),
-          median(raw, Run::serverCpuMsPerRecord),
-          median(floor, Run::jvmCpuMsPerRecord),
-          median(floor, Run::serverCpuMsPerRecord),
+          watcher,
+          raw,
+          floor,
+          median(watcher, Cpu::jvmMsPerRecord),
+          median(watcher, Cpu::serverMsPerRecord),
+          median(raw, Cpu::jvmMsPerRecord),
+          median(raw, Cpu::serverMsPerRecord),
+          median(floor, Cpu::jvmMsPerRecord),
+          median(floor, Cpu::serverMsPerRecord),
           bounds,
           Stats.median(bounds),
           listAndProduce,
@@ -239,6 +231,9 @@ final class PublishBench {
     List<Run> watcherRuns = new ArrayList<>();
     List<Run> rawRuns = new ArrayList<>();
     List<Run> floorRuns = new ArrayList<>();
+    List<Cpu> watcherCpu = new ArrayList<>();
+    List<Cpu> rawCpu = new ArrayList<>();
+    List<Cpu> floorCpu = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
     List<Double> steadyRatios = new ArrayList<>();
     List<Double> floorRatios = new ArrayList<>();
@@ -252,11 +247,13 @@ final class PublishBench {
         records = w.captured();
       }
       CpuMark cpu = CpuMark.now(kube);
-      Run r = cpu.measured(raw.run(records, round, TIMEOUT));
+      Run r = raw.run(records, round, TIMEOUT);
+      rawCpu.add(cpu.since(r.records()));
       cpu = CpuMark.now(kube);
-      Run f =
-          cpu.measured(ListFloor.run(kube, NAMESPACE, objects, loaded.dataBytes(), round, TIMEOUT));
+      Run f = ListFloor.run(kube, NAMESPACE, objects, loaded.dataBytes(), round, TIMEOUT);
+      floorCpu.add(cpu.since(f.records()));
       watcherRuns.add(w.run());
+      watcherCpu.add(w.cpu());
       rawRuns.add(r);
       floorRuns.add(f);
       ratios.add(w.run().recordsPerSecond() / r.recordsPerSecond());
@@ -304,14 +301,17 @@ final class PublishBench {
         median(rawMeasured, Run::steadyRecordsPerSecond),
         median(rawMeasured, Run::mibPerSecond),
         median(floorMeasured, Run::recordsPerSecond),
-        CpuFigures.of(watcherMeasured, rawMeasured, floorMeasured));
+        CpuFigures.of(
+            watcherCpu.subList(1, watcherCpu.size()),
+            rawCpu.subList(1, rawCpu.size()),
+            floorCpu.subList(1, floorCpu.size())));
   }
 
-  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+  private static <T> double median(List<T> runs, java.util.function.ToDoubleFunction<T> value) {
     return Stats.median(runs.stream().map(value::applyAsDouble).toList());
   }
 
-  private record WatcherRun(Run run, List<Captured> captured) {}
+  private record WatcherRun(Run run, Cpu cpu, List<Captured> captured) {}
 
   private WatcherRun watcherRun(KubeApiServer kube, int objects, int round, boolean capture)
       throws TimeoutException {
@@ -336,30 +336,30 @@ final class PublishBench {
       long t0 = System.nanoTime();
       Watcher watcher = Watcher.start(new WatcherConfig(config));
       long end;
-      Run run;
+      Cpu used;
       try {
         end = counter.awaitCount(objects, TIMEOUT);
-        run =
-            cpu.measured(
-                Run.of(
-                    "watcher",
-                    round,
-                    objects,
-                    counter.bytes(),
-                    t0,
-                    counter.firstNanos(),
-                    end,
-                    counter.firstCount()));
+        used = cpu.since(objects);
       } finally {
         watcher.close();
       }
+      Run run =
+          Run.of(
+              "watcher",
+              round,
+              objects,
+              counter.bytes(),
+              t0,
+              counter.firstNanos(),
+              end,
+              counter.firstCount());
       LOG.info(
           "watcher round {}: {} changes in {} s ({} s to the first)",
           round,
           objects,
           Stats.f2(run.seconds()),
           Stats.f2(run.firstRecordSeconds()));
-      return new WatcherRun(run, capture ? counter.captured() : List.of());
+      return new WatcherRun(run, used, capture ? counter.captured() : List.of());
     }
   }
 

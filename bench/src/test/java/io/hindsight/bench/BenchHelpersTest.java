@@ -87,15 +87,13 @@ class BenchHelpersTest {
 
   @Test
   void cpuPerRecordGivesTheTwoBoundsOnTheRatio() {
-    long s = 1_000_000_000L;
     // 1000 records each: the watcher's JVM 0.6 ms per record, the API server 0.1 ms; the raw
     // producer 0.2 ms; the bare list 0.3 ms in the JVM and 0.1 ms in the API server
-    PublishBench.Run watcher =
-        PublishBench.Run.of("w", 1, 1000, 0, 0, s, 2 * s, 1).withCpu(0.6, 0.1);
-    PublishBench.Run raw = PublishBench.Run.of("r", 1, 1000, 0, 0, s, 2 * s, 1).withCpu(0.2, 0.0);
-    PublishBench.Run floor = PublishBench.Run.of("f", 1, 1000, 0, 0, s, 2 * s, 1).withCpu(0.3, 0.1);
-    assertThat(watcher.jvmCpuMsPerRecord()).isCloseTo(0.6, within(1e-9));
-    assertThat(watcher.serverCpuMsPerRecord()).isCloseTo(0.1, within(1e-9));
+    PublishBench.Cpu watcher = new PublishBench.Cpu(1000, 0.6, 0.1);
+    PublishBench.Cpu raw = new PublishBench.Cpu(1000, 0.2, 0.0);
+    PublishBench.Cpu floor = new PublishBench.Cpu(1000, 0.3, 0.1);
+    assertThat(watcher.jvmMsPerRecord()).isCloseTo(0.6, within(1e-9));
+    assertThat(watcher.serverMsPerRecord()).isCloseTo(0.1, within(1e-9));
     PublishBench.CpuFigures cpu =
         PublishBench.CpuFigures.of(List.of(watcher), List.of(raw), List.of(floor));
     // 0.2 / 0.1: the API server alone would allow twice the raw producer's rate

@@ -154,7 +154,12 @@ final class NewestChanges {
               || (scope.fromMicros() != null && observed < scope.fromMicros())) {
             continue;
           }
-          String nsText = namespaces.computeIfAbsent(ns.copy(), Binary::toStringUsingUTF8);
+          String nsText = namespaces.get(ns);
+          if (nsText == null) {
+            // the map keeps a copy: ns is a view of the page, valid only while it is read
+            nsText = ns.toStringUsingUTF8();
+            namespaces.put(ns.copy(), nsText);
+          }
           if (!counts.test(nsText, (Integer) row.get(c.partition), (Long) row.get(c.offset))) {
             continue;
           }

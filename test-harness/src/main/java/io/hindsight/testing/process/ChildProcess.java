@@ -163,14 +163,10 @@ public final class ChildProcess {
   }
 
   /** CPU time the process has used so far (user and system); zero once it is gone. */
-  public Duration cpuTime() {
-    long pid = pid();
-    if (pid < 0) {
-      return Duration.ZERO;
-    }
-    return ProcessHandle.of(pid)
-        .flatMap(handle -> handle.info().totalCpuDuration())
-        .orElse(Duration.ZERO);
+  public synchronized Duration cpuTime() {
+    return process == null
+        ? Duration.ZERO
+        : process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   /** Resident set size from /proc, in KiB; -1 where unknown. */
